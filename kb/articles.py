@@ -1,0 +1,330 @@
+"""Article files: loading, validation and rendering.
+
+An article is a Markdown file under ``<articles dir>/<locale>/`` (sub-folders
+allowed) that starts with YAML front matter::
+
+    ---
+    id: reset-password          # joins the translations of one article
+    title: Reset your password
+    category: account           # optional
+    tags: [password, login]     # optional
+    status: published           # or draft; optional, published by default
+    updated: 2026-10-14         # optional
+    revision: 2                 # default locale: bumped when the text changes
+    based_on: 2                 # translations: the revision they follow
+    ---
+    Markdown body...
+
+A file that cannot be used is reported as a :class:`LoadError` with its path
+and, where known, its line, and skipped; the other files still load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import frontmatter
+import markdown
+import nh3
+import yaml
+from bs4 import BeautifulSoup
+from markdown.extensions.toc import slugify_unicode
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+STATUSES = ("published", "draft")
+KNOWN_FIELDS = {"id", "title", "category", "tags", "status", "updated", "revision", "based_on"}
+
+# Tags and attributes an article may use once rendered; everything else is
+# removed by nh3, so a writer's stray <script> or onclick never reaches a page.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
+    "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadError:
+    """Why one file was skipped."""
+
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Article:
+    id: str
+    locale: str
+    title: str
+    body: str
+    html: str
+    text: str
+    headings: tuple[str, ...]
+    path: Path
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    status: str = "published"
+    updated: dt.date | None = None
+    revision: int | None = None
+    based_on: int | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+
+class ArticleFileError(Exception):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def render_markdown(body: str) -> str:
+    r"""Render Markdown to sanitized HTML (tables, fenced code, heading anchors).
+
+    >>> render_markdown("## Hello <b onclick='steal()'>you</b>\n\n<script>x()</script>")
+    '<h2 id="hello-you">Hello <b>you</b></h2>\n'
+    """
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "toc", "sane_lists"],
+        extension_configs={"toc": {"slugify": slugify_unicode}},
+        output_format="html",
+    )
+    html = md.convert(body)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+BLOCK_TAGS = ["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", "blockquote", "dt", "dd", "br", "tr"]
+
+
+def extract_text(html: str) -> tuple[str, tuple[str, ...]]:
+    """The plain text and the headings of rendered HTML, for indexing.
+
+    Block elements are separated by a space; inline ones are not, so
+    "<b>API</b> keys." stays "API keys." and not "API keys .".
+
+    >>> extract_text("<h2>Keys</h2><p>Open <b>Settings</b>.</p><ul><li>one</li><li>two</li></ul>")
+    ('Keys Open Settings. one two', ('Keys',))
+    """
+    soup = BeautifulSoup(html, "html.parser")
+    headings = tuple(
+        h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    )
+    for block in soup.find_all(BLOCK_TAGS):
+        block.append(" ")
+    return " ".join(soup.get_text("").split()), headings
+
+
+def _line_of_key(front_matter: str, key: str) -> int | None:
+    """The file line of ``key:`` in ``front_matter``, the file up to its closing ``---``."""
+    for number, line in enumerate(front_matter.splitlines(), start=1):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return number
+    return None
+
+
+def _optional_int(meta: dict, key: str, fm_text: str) -> int | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ArticleFileError(f"'{key}' must be a whole number from 1 up, not {value!r}", _line_of_key(fm_text, key))
+    return value
+
+
+def parse_article(path: Path, locale: str) -> Article:
+    """Read one article file; raise :class:`ArticleFileError` when it is unusable."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleFileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if not raw.startswith("---"):
+        raise ArticleFileError("no front matter: the file must start with a '---' line", 1)
+    fm_text = raw.split("\n---", 1)[0]
+    try:
+        post = frontmatter.loads(raw)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        # python-frontmatter hands YAML the text from the end of the first
+        # "---" line, so YAML's 0-based line is one less than the file line.
+        line = mark.line + 1 if mark is not None else None
+        raise ArticleFileError(f"broken YAML front matter: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise ArticleFileError(f"broken YAML front matter: {exc}", 1) from None
+    meta = post.metadata
+    if not isinstance(meta, dict):
+        raise ArticleFileError("the front matter must be a mapping of 'key: value' lines", 2)
+
+    for key in ("id", "title"):
+        value = meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ArticleFileError(f"missing required field '{key}'", _line_of_key(fm_text, key) or 1)
+    article_id = str(meta["id"]).strip()
+    if not ID_PATTERN.match(article_id):
+        raise ArticleFileError(
+            f"'id' must be lower-case letters, digits and hyphens, not {meta['id']!r}",
+            _line_of_key(fm_text, "id"),
+        )
+    title = str(meta["title"]).strip()
+
+    status = meta.get("status", "published")
+    if status not in STATUSES:
+        raise ArticleFileError(
+            f"'status' must be one of {', '.join(STATUSES)}, not {status!r}", _line_of_key(fm_text, "status")
+        )
+
+    tags = meta.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t for t in (part.strip() for part in tags.split(",")) if t]
+    if not isinstance(tags, (list, tuple)) or not all(isinstance(t, (str, int)) for t in tags):
+        raise ArticleFileError("'tags' must be a list of words", _line_of_key(fm_text, "tags"))
+
+    updated = meta.get("updated")
+    if isinstance(updated, dt.datetime):
+        updated = updated.date()
+    elif isinstance(updated, str):
+        try:
+            updated = dt.date.fromisoformat(updated.strip())
+        except ValueError:
+            raise ArticleFileError(
+                f"'updated' must be a date like 2026-10-14, not {updated!r}", _line_of_key(fm_text, "updated")
+            ) from None
+    elif updated is not None and not isinstance(updated, dt.date):
+        raise ArticleFileError("'updated' must be a date like 2026-10-14", _line_of_key(fm_text, "updated"))
+
+    category = meta.get("category")
+    if category is not None:
+        category = str(category).strip()
+        if not ID_PATTERN.match(category):
+            raise ArticleFileError(
+                f"'category' must be lower-case letters, digits and hyphens, not {meta['category']!r}",
+                _line_of_key(fm_text, "category"),
+            )
+
+    body = post.content
+    if not body.strip():
+        raise ArticleFileError("the article has no text after its front matter")
+    html = render_markdown(body)
+    text, headings = extract_text(html)
+    return Article(
+        id=article_id,
+        locale=locale,
+        title=title,
+        body=body,
+        html=html,
+        text=text,
+        headings=headings,
+        path=path,
+        category=category,
+        tags=tuple(str(t).strip() for t in tags if str(t).strip()),
+        status=status,
+        updated=updated,
+        revision=_optional_int(meta, "revision", fm_text),
+        based_on=_optional_int(meta, "based_on", fm_text),
+    )
+
+
+@dataclasses.dataclass
+class ArticleSet:
+    """All the articles that loaded, and the files that did not."""
+
+    default_locale: str
+    articles: dict[tuple[str, str], Article] = dataclasses.field(default_factory=dict)
+    errors: list[LoadError] = dataclasses.field(default_factory=list)
+
+    def get(self, locale: str, article_id: str) -> Article | None:
+        return self.articles.get((locale, article_id))
+
+    def in_locale(self, locale: str, *, published_only: bool = True) -> list[Article]:
+        return sorted(
+            (a for (loc, _), a in self.articles.items() if loc == locale and (a.published or not published_only)),
+            key=lambda a: a.id,
+        )
+
+    def translations(self, article_id: str) -> dict[str, Article]:
+        """Every locale's version of one article, keyed by locale."""
+        return {loc: a for (loc, aid), a in self.articles.items() if aid == article_id}
+
+    def source_revision(self, article_id: str) -> int | None:
+        source = self.get(self.default_locale, article_id)
+        if source is None:
+            return None
+        return source.revision or 1
+
+    def is_outdated(self, article: Article) -> bool:
+        """True when a translation follows an older revision of its source.
+
+        As in Kitsune, the status comes from the source revision the
+        translation was based on; a translation that does not say is not
+        flagged.
+        """
+        if article.locale == self.default_locale or article.based_on is None:
+            return False
+        source = self.source_revision(article.id)
+        return source is not None and article.based_on < source
+
+
+def load_articles(articles_dir: Path | str, locales: tuple[str, ...], default_locale: str) -> ArticleSet:
+    """Load every ``*.md`` file below ``articles_dir``.
+
+    Files in a folder that is not a configured locale, broken files and
+    duplicate ids within one locale are reported in ``errors`` and skipped.
+    """
+    root = Path(articles_dir)
+    result = ArticleSet(default_locale=default_locale)
+    if not root.is_dir():
+        result.errors.append(LoadError(root, "the articles folder does not exist"))
+        return result
+    first_path: dict[tuple[str, str], Path] = {}
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if len(relative.parts) < 2:
+            result.errors.append(LoadError(path, "article files belong in a locale folder such as en/"))
+            continue
+        locale = relative.parts[0]
+        if locale not in locales:
+            result.errors.append(
+                LoadError(path, f"unknown locale folder {locale!r} (configured: {', '.join(locales)})")
+            )
+            continue
+        try:
+            article = parse_article(path, locale)
+        except ArticleFileError as exc:
+            result.errors.append(LoadError(path, exc.message, exc.line))
+            continue
+        key = (locale, article.id)
+        if key in first_path:
+            line = _line_of_key(path.read_text(encoding="utf-8").split("\n---", 1)[0], "id")
+            result.errors.append(
+                LoadError(path, f"duplicate id {article.id!r} in {locale}: already used by {first_path[key]}", line)
+            )
+            continue
+        first_path[key] = path
+        result.articles[key] = article
+    return result

@@ -1,0 +1,106 @@
+"""Every setting of the help center, read from ``KB_*`` environment variables.
+
+``SETTINGS`` is the single list: the command line, the web app and the README
+all use it (a test checks that the README documents each one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+    @property
+    def key(self) -> str:
+        """The Flask config key: the name without its ``KB_`` prefix."""
+        return self.name.removeprefix("KB_")
+
+
+SETTINGS = (
+    Setting("KB_INSTANCE_DIR", "instance", "Folder for local state: the default index, database and secret key."),
+    Setting("KB_ARTICLES_DIR", "articles", "Folder of article files, one sub-folder per locale."),
+    Setting("KB_INDEX_DIR", None, "Folder of the search indexes (default: <instance>/index)."),
+    Setting("KB_DATABASE_URL", None, "SQLAlchemy URL of the ticket database (default: SQLite file <instance>/kb.sqlite3)."),
+    Setting("KB_SECRET_KEY", None, "Key that signs sessions and form tokens (default: random, kept in <instance>/secret_key)."),
+    Setting("KB_LOCALES", "en,fr,de,es,it,pt", "Comma-separated locales the help center serves."),
+    Setting("KB_DEFAULT_LOCALE", "en", "Locale of the source articles, used when nothing else fits."),
+)
+
+
+class SettingsError(ValueError):
+    """A setting has a value the help center cannot use."""
+
+
+def parse_locales(value: str) -> tuple[str, ...]:
+    """Split a ``KB_LOCALES`` value.
+
+    >>> parse_locales(" en, fr ,de")
+    ('en', 'fr', 'de')
+    """
+    locales = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    if not locales:
+        raise SettingsError("KB_LOCALES names no locale")
+    for locale in locales:
+        if not locale.replace("_", "").isalnum():
+            raise SettingsError(f"KB_LOCALES: {locale!r} is not a locale name such as 'en' or 'pt_BR'")
+    return locales
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict:
+    """The configuration as a mapping of Flask-style keys (``ARTICLES_DIR``...).
+
+    Paths are made absolute against the working directory so that a later
+    ``chdir`` does not move them.
+    """
+    environ = os.environ if environ is None else environ
+    raw = {s.name: environ.get(s.name) or s.default for s in SETTINGS}
+    instance = Path(raw["KB_INSTANCE_DIR"]).resolve()
+    locales = parse_locales(raw["KB_LOCALES"])
+    default_locale = raw["KB_DEFAULT_LOCALE"].strip()
+    if default_locale not in locales:
+        raise SettingsError(f"KB_DEFAULT_LOCALE {default_locale!r} is not one of KB_LOCALES ({', '.join(locales)})")
+    return {
+        "INSTANCE_DIR": instance,
+        "ARTICLES_DIR": Path(raw["KB_ARTICLES_DIR"]).resolve(),
+        "INDEX_DIR": Path(raw["KB_INDEX_DIR"]).resolve() if raw["KB_INDEX_DIR"] else instance / "index",
+        "DATABASE_URL": raw["KB_DATABASE_URL"] or f"sqlite:///{instance / 'kb.sqlite3'}",
+        "SECRET_KEY": raw["KB_SECRET_KEY"],
+        "LOCALES": locales,
+        "DEFAULT_LOCALE": default_locale,
+    }
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """A random secret key kept in the instance folder, made on first use.
+
+    Nothing secret is ever in the repository: a deployment sets
+    ``KB_SECRET_KEY``, a laptop install gets its own key here.
+    """
+    path = Path(instance_dir) / "secret_key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written aside, then linked into place: link fails if another worker won
+    # the race, and nobody ever reads a half-written key.
+    temporary = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_urlsafe(48))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text(encoding="ascii").strip()

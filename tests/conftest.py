@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb import settings
+from kb.articles import load_articles
+from search.indexing import build_index
+from search.querying import SearchIndex
+from web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_ARTICLES = ROOT / "articles"
+LOCALES = ("en", "fr", "de", "es", "it", "pt")
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_settings(monkeypatch):
+    """Tests see only the settings they set themselves."""
+    for setting in settings.SETTINGS:
+        monkeypatch.delenv(setting.name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_index_dir(tmp_path_factory) -> Path:
+    """The demo articles, indexed once for the whole test session."""
+    index_dir = tmp_path_factory.mktemp("demo-index")
+    articles = load_articles(DEMO_ARTICLES, LOCALES, "en")
+    assert not articles.errors, [str(e) for e in articles.errors]
+    build_index(articles, index_dir, LOCALES)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def demo_search(demo_index_dir) -> SearchIndex:
+    return SearchIndex(demo_index_dir, LOCALES, "en")
+
+
+@pytest.fixture
+def app(tmp_path, demo_index_dir):
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_DIR": tmp_path / "instance",
+            "ARTICLES_DIR": DEMO_ARTICLES,
+            "INDEX_DIR": demo_index_dir,
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def kb_env(tmp_path) -> dict:
+    """Environment for running the ``kb`` command on a private instance folder."""
+    return {"KB_INSTANCE_DIR": str(tmp_path / "instance"), "KB_ARTICLES_DIR": str(DEMO_ARTICLES)}
+
+
+@pytest.fixture
+def runner(kb_env):
+    return CliRunner(env=kb_env)
+
+
+def write_article(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
