@@ -1,0 +1,217 @@
+"""Language-aware text analysis for the help-center indexes.
+
+Every analyzer here is a Whoosh pipeline: a tokenizer followed by small filters
+joined with ``|``. The same pipeline analyses articles at index time and the
+customer's words at query time, so both sides always agree.
+
+>>> [t.text for t in text_analyzer("fr")("Problèmes de connexions à l'adresse")]
+['problem', 'connexion', 'adress']
+>>> [t.text for t in text_analyzer("es")("Teléfono y contraseña")]
+['telefon', 'contrasen']
+>>> [t.text for t in text_analyzer("de")("Rechnungen")] == [t.text for t in text_analyzer("de")("Rechnung")]
+True
+>>> [t.text for t in prefix_analyzer("it")("dell'Acc")]
+['acc']
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+    StopFilter,
+)
+from whoosh.lang.stopwords import stoplists
+
+# Words are runs of letters and digits, optionally joined by an apostrophe
+# ("l'adresse", "dell'account", "don't") or a dot ("v1.2"), so elision can be
+# handled by a filter instead of being lost by the tokenizer.
+WORD_PATTERN = r"\w+(?:['’.]\w+)*"
+
+# Snowball algorithm names by ISO 639-1 code (PyStemmer names them in English).
+SNOWBALL_NAMES = {
+    "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
+    "el": "greek", "en": "english", "es": "spanish", "eu": "basque", "fi": "finnish",
+    "fr": "french", "ga": "irish", "hi": "hindi", "hu": "hungarian", "hy": "armenian",
+    "id": "indonesian", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+    "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese",
+    "ro": "romanian", "ru": "russian", "sr": "serbian", "sv": "swedish",
+    "ta": "tamil", "tr": "turkish", "uk": "ukrainian", "yi": "yiddish",
+}
+
+# Articles and pronouns that French and Italian glue to the next word with an
+# apostrophe. They carry no meaning for search: "l'adresse" is "adresse".
+ELISIONS = {
+    "fr": {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"},
+    "it": {
+        "l", "d", "c", "s", "m", "t", "v", "un", "nell", "dell", "dall", "all", "sull",
+        "coll", "quell", "quest", "bell", "sant", "tutt", "dov", "com", "anch",
+    },
+    "ca": {"l", "d", "s", "m", "t", "n"},
+}
+
+# Characters that do not decompose into a base letter plus accents.
+_FOLD_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "ı": "i", "’": "'"})
+
+
+def language_of(locale: str) -> str:
+    """The two-letter language of a locale name.
+
+    >>> language_of("pt_BR"), language_of("de-AT"), language_of("fr")
+    ('pt', 'de', 'fr')
+    """
+    return re.split(r"[_\-]", locale, maxsplit=1)[0].lower()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and remove accents, the way customers often type.
+
+    >>> fold("Teléfono Größe Œuvre ÇA")
+    'telefono grosse oeuvre ca'
+    """
+    text = text.lower().translate(_FOLD_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class FoldFilter(Filter):
+    """Removes accents from lower-cased tokens (see :func:`fold`)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class ElisionFilter(Filter):
+    """Drops an elided article before an apostrophe: ``l'adresse`` → ``adresse``.
+
+    Runs on lower-cased text; apostrophes left inside a word afterwards
+    ("aujourd'hui", "don't") are removed, so "dont" and "don't" agree.
+    """
+
+    def __init__(self, elisions=frozenset()):
+        self.elisions = frozenset(elisions)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text.replace("’", "'")
+            if "'" in text:
+                head, _, rest = text.partition("'")
+                if head in self.elisions and rest:
+                    text = rest
+                text = text.replace("'", "")
+            t.text = text
+            yield t
+
+
+class FrenchPluralFilter(Filter):
+    """Reduces French plurals to the singular before Snowball stemming.
+
+    Snowball's French stemmer treats "connexions" and "connexion" differently
+    (``connex`` against ``connexion``); removing the plural mark first, as
+    Lucene's French minimal stemmer does, makes both agree.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if len(text) > 4:
+                if text.endswith("aux"):
+                    text = text[:-3] + "al"
+                elif text[-1] in "sx" and text[-2] not in "su":
+                    text = text[:-1]
+            t.text = text
+            yield t
+
+
+def has_stemmer(language: str) -> bool:
+    return SNOWBALL_NAMES.get(language) in Stemmer.algorithms()
+
+
+class SnowballFilter(Filter):
+    """Stems tokens with the Snowball algorithm of ``language`` (PyStemmer).
+
+    Whoosh pickles analyzers into the index's schema; this filter pickles as
+    its language name and makes its (unpicklable, C) stemmer again on load.
+    """
+
+    def __init__(self, language: str):
+        self.language = language
+        self._stem = Stemmer.Stemmer(SNOWBALL_NAMES[language]).stemWord
+
+    def __getstate__(self):
+        return {"language": self.language}
+
+    def __setstate__(self, state):
+        self.__init__(state["language"])
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.language == self.language
+
+    def __call__(self, tokens):
+        stem = self._stem
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
+@functools.cache
+def stop_words(language: str) -> frozenset[str]:
+    """The language's stop words, accent-folded like the tokens they meet."""
+    return frozenset(fold(w) for w in stoplists.get(language, ()))
+
+
+def _base(locale: str):
+    """Tokenize, lower-case, drop elisions and fold accents."""
+    language = language_of(locale)
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | ElisionFilter(ELISIONS.get(language, ()))
+        | FoldFilter()
+    )
+
+
+@functools.cache
+def text_analyzer(locale: str):
+    """Full analysis for ranking: stop words removed, words stemmed.
+
+    Accents are folded before stemming so that "telefono" and "teléfono"
+    reach the same stem.
+    """
+    language = language_of(locale)
+    analyzer = _base(locale) | StopFilter(stoplist=stop_words(language), minsize=1)
+    if language == "fr":
+        analyzer = analyzer | FrenchPluralFilter()
+    if has_stemmer(language):
+        analyzer = analyzer | SnowballFilter(language)
+    return analyzer
+
+
+@functools.cache
+def prefix_analyzer(locale: str):
+    """Analysis of a word being typed: folded, never stemmed or dropped."""
+    return _base(locale)
+
+
+EDGE_MIN, EDGE_MAX = 2, 15
+
+
+@functools.cache
+def edge_ngram_analyzer(locale: str):
+    """Index-time analysis of the search-as-you-type field.
+
+    Every word is stored with its beginnings ("fa", "fac", ..., "facture"),
+    so a partly typed word is one term lookup instead of a prefix expansion
+    over the whole term dictionary.
+    """
+    return _base(locale) | NgramFilter(EDGE_MIN, EDGE_MAX, at="start")

@@ -1,0 +1,89 @@
+"""The search API shared by the web layer and the CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.articles import load_articles
+from search.indexing import build_index
+from search.querying import MAX_LIMIT, SearchIndex, split_query
+
+from .conftest import LOCALES
+
+HOSTILE = [
+    "title:password",
+    "*",
+    "pass*",
+    '"unbalanced quote',
+    "AND",
+    "invoice AND OR NOT refund",
+    "(",
+    "((()))",
+    "body:[a TO z]",
+    "~2 ^3 +- !",
+    "🙂🙃 invoice 🧾",
+    "x" * 10_000,
+    "password " * 2_000,
+    "\x00\x00reset\x00password",
+    "\u202e\u200b\ufeff",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_any_text_gives_a_sensible_answer(demo_search, text, locale):
+    hits = demo_search.search(text, locale, 5)
+    assert len(hits) <= 5
+    for hit in hits:
+        assert "<script" not in hit.snippet
+
+
+def test_syntax_characters_are_plain_words(demo_search):
+    assert [h.id for h in demo_search.search("title:password", "en", 1)] == ["reset-password"]
+    assert demo_search.search("(invoice", "en", 1)[0].id == "invoices"
+
+
+def test_the_word_being_typed_matches_as_a_prefix(demo_search):
+    assert demo_search.search("passw", "en", 1)[0].id == "reset-password"
+    assert demo_search.search("unsubscr", "en", 1)[0].id == "unsubscribes"
+    assert demo_search.search("Rechnungsadr", "de", 1)[0].id == "billing-address"
+    # A finished word is not a prefix: "pass " must not match "password".
+    assert split_query("pass ", "en").partial is None
+
+
+def test_missing_translation_is_found_in_the_default_locale(demo_search):
+    hits = demo_search.search("API", "it", 5)
+    fallback = [h for h in hits if h.id == "api-keys"]
+    assert fallback, [h.id for h in hits]
+    assert fallback[0].locale == "en"
+    assert fallback[0].url == "/it/articles/api-keys"
+    # Articles that exist in Italian are returned in Italian.
+    assert all(h.locale == "it" for h in hits if h.id != "api-keys" and h.id != "data-export")
+
+
+def test_limit_is_respected_and_bounded(demo_search):
+    assert len(demo_search.search("support", "en", 3)) == 3
+    assert len(demo_search.search("a e i o u support contact account", "en", 500)) <= MAX_LIMIT
+
+
+def test_unknown_locale_is_refused(demo_search):
+    with pytest.raises(ValueError, match="unknown locale"):
+        demo_search.search("x", "xx")
+
+
+def test_snippets_are_escaped_apart_from_marks(tmp_path):
+    root = tmp_path / "articles"
+    (root / "en").mkdir(parents=True)
+    (root / "en" / "x.md").write_text(
+        "---\nid: x\ntitle: Tags\n---\nType `<img src=x onerror=alert(1)>` in the template & save.\n", encoding="utf-8"
+    )
+    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
+    (hit,) = SearchIndex(tmp_path / "index", ("en",), "en").search("template onerror", "en")
+    assert "<img" not in hit.snippet
+    assert "&lt;img src=x <mark>onerror</mark>=alert(1)&gt;" in hit.snippet
+    assert "<mark>template</mark> &amp; save" in hit.snippet
+    assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
