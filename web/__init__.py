@@ -1,0 +1,83 @@
+"""The help center's web application.
+
+``create_app`` follows Flask's application-factory pattern: settings come from
+``KB_*`` environment variables (see :mod:`kb.settings`), then from
+``test_config`` when given.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask, g, request
+from flask_babel import Babel
+
+from kb import settings
+from search.querying import SearchIndex
+
+
+def create_app(test_config: Mapping | None = None) -> Flask:
+    config = settings.load()
+    if test_config:
+        config.update(test_config)
+    app = Flask(__name__, instance_path=str(config["INSTANCE_DIR"]), instance_relative_config=True)
+    app.config.from_mapping(config)
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
+    app.config.setdefault("JSON_SORT_KEYS", False)
+    app.json.sort_keys = False
+
+    app.extensions["kb.search"] = SearchIndex(
+        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+    )
+
+    Babel(app, locale_selector=_current_locale, default_translation_directories=_translations_dir())
+
+    from . import api, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    pages.register_error_pages(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+    logging.getLogger(__name__).debug("help center ready with locales %s", app.config["LOCALES"])
+    return app
+
+
+def _translations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "translations")
+
+
+def _current_locale() -> str | None:
+    """The page's locale as set from its URL, else the API's ``lang``.
+
+    Only configured locales are returned: anything else a visitor sends
+    falls back to the default instead of reaching Babel's parser.
+    """
+    from flask import current_app
+
+    locales = current_app.config["LOCALES"]
+    for candidate in (getattr(g, "locale", None), request.args.get("lang")):
+        if candidate in locales:
+            return candidate
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def search_index() -> SearchIndex:
+    from flask import current_app
+
+    return current_app.extensions["kb.search"]

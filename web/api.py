@@ -1,0 +1,92 @@
+"""The JSON API: search suggestions while the customer types."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from search.querying import MAX_LIMIT, IndexNotBuilt
+
+from . import search_index
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+DEFAULT_LIMIT = 5
+
+
+class BadRequest(Exception):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+def error(status: int, message: str, parameter: str | None = None):
+    body = {"error": message}
+    if parameter:
+        body["parameter"] = parameter
+    return jsonify(body), status
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(exc: BadRequest):
+    return error(400, exc.message, exc.parameter)
+
+
+@bp.errorhandler(IndexNotBuilt)
+def index_not_built(exc: IndexNotBuilt):
+    current_app.logger.error("%s", exc)
+    return error(503, "the search index is not built yet")
+
+
+def json_http_error(exc: HTTPException):
+    """An HTTP error as JSON, keeping its headers (``Allow`` on a 405)."""
+    response = exc.get_response()
+    response.set_data(json.dumps({"error": exc.description or exc.name}))
+    response.content_type = "application/json"
+    return response
+
+
+bp.register_error_handler(HTTPException, json_http_error)
+
+
+def _limit() -> int:
+    raw = request.args.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    # Plain ASCII digits only: int() would also take " 5", "1_0" and "٣".
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 3 or not 1 <= int(raw) <= MAX_LIMIT:
+        raise BadRequest("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def _lang() -> str:
+    locales = current_app.config["LOCALES"]
+    lang = request.args.get("lang", current_app.config["DEFAULT_LOCALE"])
+    if lang not in locales:
+        raise BadRequest("lang", f"unknown lang; expected one of: {', '.join(locales)}")
+    return lang
+
+
+@bp.get("/suggest")
+def suggest():
+    """Articles matching what the customer has typed so far."""
+    lang = _lang()
+    limit = _limit()
+    q = request.args.get("q", "")
+    hits = search_index().search(q, lang, limit) if q.strip() else []
+    return jsonify({"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    document = json.loads(resources.files("web").joinpath("openapi.json").read_text(encoding="utf-8"))
+    parameters = document["paths"]["/api/suggest"]["get"]["parameters"]
+    for parameter in parameters:
+        if parameter["name"] == "lang":
+            parameter["schema"]["enum"] = list(current_app.config["LOCALES"])
+            parameter["schema"]["default"] = current_app.config["DEFAULT_LOCALE"]
+    return jsonify(document)
