@@ -1,0 +1,36 @@
+"""Running the web app under gunicorn from the ``kb serve`` command."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+
+class HelpCenterServer(BaseApplication):
+    """Gunicorn configured from code instead of a config file."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from web import create_app
+
+        return create_app()
+
+
+def serve_app(*, host: str, port: int, workers: int, threads: int) -> None:
+    HelpCenterServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "accesslog": "-",
+            "timeout": 30,
+            "graceful_timeout": 10,
+        }
+    ).run()

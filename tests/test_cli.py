@@ -1,0 +1,66 @@
+"""The kb command."""
+
+from __future__ import annotations
+
+import json
+
+from kb import settings
+from kb.cli import main
+
+
+def test_help_lists_commands_and_every_setting(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("index", "search", "serve"):
+        assert command in result.output
+    for setting in settings.SETTINGS:
+        assert setting.name in result.output
+
+
+def test_every_option_has_help(runner):
+    for command in main.commands.values():
+        for param in command.params:
+            if param.param_type_name == "option" and param.name != "help":
+                assert param.help, f"kb {command.name} {param.opts} has no help"
+
+
+def test_index_then_search(runner):
+    built = runner.invoke(main, ["index"])
+    assert built.exit_code == 0, built.output
+    assert "indexed" in built.output and "en 29" in built.output
+    found = runner.invoke(main, ["search", "Rechnungen", "--lang", "de", "--limit", "2"])
+    assert found.exit_code == 0, found.output
+    assert found.output.startswith("1. ") and "/de/articles/invoices" in found.output
+
+
+def test_search_json_has_the_api_shape(runner):
+    runner.invoke(main, ["index", "--quiet"])
+    result = runner.invoke(main, ["search", "senha", "--lang", "pt", "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["lang"] == "pt" and body["query"] == "senha"
+    assert body["results"][0]["id"] == "reset-password"
+    assert set(body["results"][0]) == {"id", "locale", "title", "url", "snippet", "score"}
+
+
+def test_search_errors_are_clear(runner):
+    missing = runner.invoke(main, ["search", "x"])
+    assert missing.exit_code == 1 and "run 'kb index'" in missing.output
+    bad_lang = runner.invoke(main, ["search", "x", "--lang", "xx"])
+    assert bad_lang.exit_code == 2 and "--lang" in bad_lang.output
+    bad_limit = runner.invoke(main, ["search", "x", "--limit", "99"])
+    assert bad_limit.exit_code == 2
+
+
+def test_bad_setting_is_a_usage_error(runner):
+    result = runner.invoke(main, ["index"], env={"KB_DEFAULT_LOCALE": "nl"})
+    assert result.exit_code == 2
+    assert "KB_DEFAULT_LOCALE 'nl' is not one of KB_LOCALES" in result.output
+
+
+def test_locales_are_configuration(runner, tmp_path):
+    result = runner.invoke(main, ["index"], env={"KB_LOCALES": "de,fr", "KB_DEFAULT_LOCALE": "de"})
+    assert result.exit_code == 0
+    assert "(de 28, fr 28)" in result.output
+    # Articles in locales that are not configured are reported and skipped.
+    assert "unknown locale folder 'en'" in result.stderr
