@@ -1,0 +1,26 @@
+"""`pip install .` must give a working help center, templates and all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from .conftest import ROOT
+
+
+def test_wheel_carries_templates_static_files_and_api_document(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("kb_helpcenter-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in (ROOT / "web" / "templates").iterdir():
+        assert f"web/templates/{template.name}" in names
+    for static in (ROOT / "web" / "static").iterdir():
+        assert f"web/static/{static.name}" in names
+    assert "web/openapi.json" in names
+    assert {"kb/cli.py", "search/querying.py", "web/__init__.py"} <= names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "kb = kb.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
