@@ -32,5 +32,8 @@ def serve_app(*, host: str, port: int, workers: int, threads: int) -> None:
             "accesslog": "-",
             "timeout": 30,
             "graceful_timeout": 10,
+            # gunicorn's runtime control socket sits at one fixed path per
+            # user; several help centers on one machine would fight over it.
+            "control_socket_disable": True,
         }
     ).run()
