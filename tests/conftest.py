@@ -40,15 +40,27 @@ def demo_search(demo_index_dir) -> SearchIndex:
 
 
 @pytest.fixture
-def app(tmp_path, demo_index_dir):
-    return create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_DIR": tmp_path / "instance",
-            "ARTICLES_DIR": DEMO_ARTICLES,
-            "INDEX_DIR": demo_index_dir,
-        }
-    )
+def app_config(tmp_path, demo_index_dir) -> dict:
+    """Settings of the test app; tests change them before ``app`` is made."""
+    return {
+        "TESTING": True,
+        "INSTANCE_DIR": tmp_path / "instance",
+        "ARTICLES_DIR": DEMO_ARTICLES,
+        "INDEX_DIR": demo_index_dir,
+        "ATTACHMENTS_DIR": tmp_path / "instance" / "attachments",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'kb.sqlite3'}",
+        "MIN_FILL_SECONDS": 0,
+        # Nothing listens there: tests that deliver mail start a server.
+        "SMTP_URL": "smtp://127.0.0.1:9",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    yield app
+    app.extensions["kb.db"].dispose()
 
 
 @pytest.fixture
