@@ -147,11 +147,15 @@ def db():
 @click.option("--revision", default="head", show_default=True, help="Schema revision to reach.")
 def db_upgrade(revision: str):
     """Create or migrate the database schema (Alembic); safe to run again."""
-    from .db import current_revision, upgrade
+    from .db import Database, current_revision, upgrade
 
     config = _config()
-    upgrade(config["DATABASE_URL"], revision)
-    click.echo(f"database at revision {current_revision(config['DATABASE_URL'])}")
+    database = Database(config["DATABASE_URL"])
+    try:
+        upgrade(database.url, revision, engine=database.engine)
+        click.echo(f"database at revision {current_revision(database.url, engine=database.engine)}")
+    finally:
+        database.dispose()
 
 
 @main.group()
@@ -174,16 +178,19 @@ def outbox_send(watch: bool, interval: float):
     config = _config()
     database = Database(config["DATABASE_URL"])
     sender = Sender(database, config)
-    if watch:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s outbox %(levelname)s %(message)s")
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
-            sender.run_forever(interval, stop)
-        except KeyboardInterrupt:
-            pass
-        return
-    report = sender.deliver_due()
+    try:
+        if watch:
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s outbox %(levelname)s %(message)s")
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                sender.run_forever(interval, stop)
+            except KeyboardInterrupt:
+                pass
+            return
+        report = sender.deliver_due()
+    finally:
+        database.dispose()
     click.echo(f"{report.sent} sent, {report.retried} to retry, {report.dead} dead")
 
 
@@ -215,6 +222,8 @@ def staff_add(email: str, password: str):
             create_staff(session, email, password)
     except IntegrityError:
         raise click.ClickException(f"a staff account for {email} already exists") from None
+    finally:
+        database.dispose()
     click.echo(f"staff account {email.strip().lower()} created")
 
 

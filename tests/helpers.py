@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from bs4 import BeautifulSoup
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -51,3 +53,18 @@ def ticket_values(**changes) -> dict:
     }
     values.update(changes)
     return values
+
+
+def open_ticket_form(client, locale="en", subject="campaign not sent"):
+    response = client.get(f"/{locale}/contact/ticket", query_string={"subject": subject})
+    assert response.status_code == 200
+    return response
+
+
+def submit(client, form_page, locale="en", files=(), **changes):
+    data = form_values(form_page, "ticket-form")
+    data.update(ticket_values(**changes))
+    data = {k: v for k, v in data.items() if v is not None}
+    if files:
+        data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post(f"/{locale}/contact/ticket", data=data, content_type="multipart/form-data")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from email import message_from_bytes, policy
 
 import pytest
@@ -11,23 +10,14 @@ from sqlalchemy import func, select
 from kb.models import ArticleFeedback, Attachment, OutboxMessage, Ticket
 
 from .conftest import LOCALES
-from .helpers import EXE, PDF, PNG, form_action, form_values, soup, ticket_values
+from .helpers import EXE, PDF, PNG, form_action, form_values, open_ticket_form, soup, submit, ticket_values
 
 
-def open_ticket_form(client, locale="en", subject="campaign not sent"):
-    response = client.get(f"/{locale}/contact/ticket", query_string={"subject": subject})
-    assert response.status_code == 200
-    return response
 
-
-def submit(client, form_page, locale="en", files=(), **changes):
-    data = form_values(form_page, "ticket-form")
-    data.update(ticket_values(**changes))
-    data = {k: v for k, v in data.items() if v is not None}
-    if files:
-        data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
-    return client.post(f"/{locale}/contact/ticket", data=data, content_type="multipart/form-data")
-
+@pytest.fixture
+def database_url(any_database_url):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_database_url
 
 def count(app, model, *where):
     with app.extensions["kb.db"].reading() as db:
