@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.models import Attachment, OutboxMessage, StaffUser, Ticket
 
-from .extensions import attachment_store, database
+from .extensions import attachment_store, database, rerenders
 from .forms import KIND_LABELS, LoginForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -60,6 +60,17 @@ def login():
             check_password_hash(_UNKNOWN_USER_HASH, form.password.data)
         error = _("Wrong email address or password.")
     status = 401 if error else (422 if form.errors else 200)
+    return render_template("admin/login.html", form=form, error=error), status
+
+
+@rerenders("admin.login")
+def login_refused(reason: str):
+    """The sign-in form again, email kept, when CSRF or the rate limit refused it."""
+    form = LoginForm(formdata=request.form)
+    if reason == "rate":
+        error, status = _("Too many attempts. Please wait a few minutes before signing in again."), 429
+    else:
+        error, status = _("The form expired. Please sign in again."), 400
     return render_template("admin/login.html", form=form, error=error), status
 
 
