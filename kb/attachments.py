@@ -111,3 +111,23 @@ class AttachmentStore:
 
     def read(self, stored_name: str) -> bytes:
         return self.path(stored_name).read_bytes()
+
+
+def prune_unclaimed(store: AttachmentStore, claimed: set[str], *, older_than_seconds: float, now: float | None = None) -> int:
+    """Delete files no ticket refers to once they are old enough; how many.
+
+    Files are stored as soon as a form arrives, so a form that is shown again
+    keeps them; a form never sent again leaves them unclaimed.
+    """
+    import time
+
+    if not store.folder.is_dir():
+        return 0
+    limit = (now or time.time()) - older_than_seconds
+    removed = 0
+    for path in store.folder.iterdir():
+        if path.name in claimed or not path.is_file() or path.stat().st_mtime > limit:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

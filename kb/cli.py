@@ -184,7 +184,7 @@ def outbox_send(watch: bool, interval: float):
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
-                sender.run_forever(interval, stop)
+                sender.run_forever(interval, stop, hourly=lambda: prune_attachments(config, database))
             except KeyboardInterrupt:
                 pass
             return
@@ -192,6 +192,37 @@ def outbox_send(watch: bool, interval: float):
     finally:
         database.dispose()
     click.echo(f"{report.sent} sent, {report.retried} to retry, {report.dead} dead")
+
+
+def prune_attachments(config: dict, database, hours: float = 24) -> int:
+    from .attachments import AttachmentStore, prune_unclaimed
+    from .tickets import claimed_attachment_names
+
+    store = AttachmentStore(config["ATTACHMENTS_DIR"])
+    return prune_unclaimed(store, claimed_attachment_names(database), older_than_seconds=hours * 3600)
+
+
+@main.group()
+def attachments():
+    """Files customers attached to tickets."""
+
+
+@attachments.command("prune")
+@click.option("--hours", default=24.0, show_default=True, type=click.FloatRange(0), help="Keep unclaimed files younger than this.")
+def attachments_prune(hours: float):
+    """Delete uploaded files that no ticket refers to (forms never sent again).
+
+    The worker of `kb serve` (`kb outbox send --watch`) does this every hour.
+    """
+    from .db import Database
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        removed = prune_attachments(config, database, hours)
+    finally:
+        database.dispose()
+    click.echo(f"{removed} unclaimed file(s) deleted")
 
 
 @main.group()

@@ -152,9 +152,19 @@ class Sender:
             if not 200 <= response.status < 300:
                 raise ValueError(f"webhook answered {response.status}")
 
-    def run_forever(self, interval: float, stop=None) -> None:
-        """Deliver due messages every ``interval`` seconds until ``stop`` is set."""
+    def run_forever(self, interval: float, stop=None, *, hourly=None) -> None:
+        """Deliver due messages every ``interval`` seconds until ``stop`` is set.
+
+        ``hourly``, when given, is called about once an hour (housekeeping).
+        """
+        last_hourly = 0.0
         while stop is None or not stop.is_set():
+            if hourly is not None and time.monotonic() - last_hourly >= 3600:
+                last_hourly = time.monotonic()
+                try:
+                    hourly()
+                except Exception:
+                    log.exception("outbox housekeeping failed")
             try:
                 report = self.deliver_due()
                 if report.sent or report.retried or report.dead:

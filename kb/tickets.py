@@ -100,3 +100,8 @@ def ticket_by_link(database: Database, token: str) -> Ticket | None:
         if ticket is not None:
             ticket.attachments  # loaded while the session is open
         return ticket
+
+
+def claimed_attachment_names(database: Database) -> set[str]:
+    with database.reading() as session:
+        return set(session.scalars(select(Attachment.stored_name)))

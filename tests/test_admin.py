@@ -90,3 +90,27 @@ def test_next_never_leaves_the_site(client, staff):
     page = client.get("/admin/login?next=//evil.example/")
     response = client.post("/admin/login?next=//evil.example/", data={**form_values(page, "login-form"), "email": staff, "password": PASSWORD})
     assert response.headers["Location"] == "/admin/"
+
+
+def test_unclaimed_uploads_are_pruned_and_ticket_files_kept(app, runner):
+    import os
+    import time
+
+    customer = app.test_client()
+    form_page = open_ticket_form(customer)
+    abandoned = submit(customer, form_page, description="", files=[("left.png", PNG)])  # refused, file kept aside
+    assert abandoned.status_code == 422
+    submit(customer, form_page, files=[("sent.png", PNG)])
+    folder = app.config["ATTACHMENTS_DIR"]
+    assert len(list(folder.iterdir())) == 2
+    old = time.time() - 2 * 86400
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+    env = {"KB_DATABASE_URL": app.config["DATABASE_URL"], "KB_ATTACHMENTS_DIR": str(folder)}
+    result = runner.invoke(main, ["attachments", "prune"], env=env)
+    assert result.exit_code == 0 and result.output.strip() == "1 unclaimed file(s) deleted"
+    with app.extensions["kb.db"].reading() as db:
+        from kb.models import Attachment
+
+        kept = db.scalar(select(Attachment))
+    assert [p.name for p in folder.iterdir()] == [kept.stored_name]

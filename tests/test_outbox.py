@@ -211,3 +211,33 @@ def test_unsigned_webhook_is_never_sent(app_config):
     webhook = [m for m in outbox(app) if m.kind == "webhook"][0]
     assert webhook.status == "dead" and "KB_WEBHOOK_SECRET" in webhook.last_error
     app.extensions["kb.db"].dispose()
+
+
+def test_confirmation_email_and_pages_speak_the_customers_language(app_config, tmp_path):
+    """With a French catalog installed, the French customer's email is in French."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="fr")
+    catalog.add("We received your request %(number)s", "Nous avons bien reçu votre demande %(number)s")
+    catalog.add("Hello %(name)s,", "Bonjour %(name)s,")
+    catalog.add("Send a request to the support team", "Écrire à l'équipe d'assistance")
+    folder = tmp_path / "translations" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "messages.mo", "wb") as f:
+        write_mo(f, catalog)
+    app_config["BABEL_TRANSLATION_DIRECTORIES"] = str(tmp_path / "translations")
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    client = app.test_client()
+    form_page = open_ticket_form(client, locale="fr", subject="campagne bloquée")
+    assert "Écrire à l'équipe d'assistance" in form_page.get_data(as_text=True)
+    submit(client, form_page, locale="fr", name="Élodie")
+    english = app.test_client()
+    submit(english, open_ticket_form(english, locale="en"), locale="en")
+    french_mail, support_mail, english_mail, _support = (message_from_bytes(m.payload, policy=policy.default) for m in outbox(app))
+    assert french_mail["Subject"].startswith("Nous avons bien reçu votre demande PLM-")
+    assert french_mail.get_content().startswith("Bonjour Élodie,")
+    assert english_mail["Subject"].startswith("We received your request PLM-")
+    assert support_mail["Subject"].endswith("campagne bloquée")  # the team's copy is in the default locale
+    app.extensions["kb.db"].dispose()
