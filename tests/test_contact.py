@@ -299,3 +299,31 @@ def test_ticket_submissions_are_rate_limited_per_client_with_input_kept(app_conf
 def client_from(client, address: str):
     client.environ_base["REMOTE_ADDR"] = address
     return client
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_whole_flow_works_in_every_language(client, app, locale):
+    suggestions = client.get(f"/{locale}/contact/suggestions", query_string={"subject": "password"})
+    assert suggestions.status_code == 200 and f'<html lang="{locale}">' in suggestions.get_data(as_text=True)
+    form_page = client.get(f"/{locale}/contact/ticket", query_string=form_values(suggestions, "still-need-help"))
+    assert form_values(form_page, "ticket-form")["kind"] == ""  # the customer chooses
+    sent = submit(client, form_page, locale=locale)
+    assert sent.status_code == 303 and sent.headers["Location"].startswith(f"/{locale}/contact/tickets/")
+    assert f'<html lang="{locale}">' in client.get(sent.headers["Location"]).get_data(as_text=True)
+    with app.extensions["kb.db"].reading() as db:
+        assert db.scalar(select(Ticket.locale)) == locale
+
+
+def test_contact_errors_are_in_the_visitors_language(client):
+    response = client.get("/it/contact/articles/no-such-article")
+    assert response.status_code == 404 and '<html lang="it">' in response.get_data(as_text=True)
+    assert client.get("/xx/contact").status_code == 404
+
+
+def test_expired_token_on_did_this_solve_asks_again_with_the_subject_kept(client, app):
+    response = client.post("/en/contact/articles/reset-password/solved", data={"subject": "my password", "answer": "yes"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/en/contact/articles/reset-password?subject=my+password"
+    page = client.get(response.headers["Location"])
+    assert soup(page).select_one(".flash[role=status]") and form_values(page, "solved")["subject"] == "my password"
+    assert count(app, ArticleFeedback) == 0

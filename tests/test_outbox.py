@@ -241,3 +241,27 @@ def test_confirmation_email_and_pages_speak_the_customers_language(app_config, t
     assert english_mail["Subject"].startswith("We received your request PLM-")
     assert support_mail["Subject"].endswith("campagne bloquée")  # the team's copy is in the default locale
     app.extensions["kb.db"].dispose()
+
+
+def test_two_senders_never_claim_the_same_message(smtp_app):
+    from kb.outbox import enqueue_email
+
+    database = smtp_app.extensions["kb.db"]
+    with database.writing() as db:
+        for number in range(20):
+            enqueue_email(db, build_message(sender="a@example.com", to=f"c{number}@example.com", subject="s", body="b"))
+    claimed: list[list[int]] = []
+    barrier = threading.Barrier(2)
+
+    def claim():
+        barrier.wait()
+        claimed.append(sender_for(smtp_app)._claim(utcnow(), 15))
+
+    threads = [threading.Thread(target=claim) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second = claimed
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 20

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -103,6 +103,14 @@ def solved(article_id: str):
     if subject_problem(subject):
         return redirect(url_for(".start"))
     return redirect(url_for(".suggestions", subject=subject))
+
+
+@rerenders("contact.solved")
+def solved_refused(reason: str):
+    """Back to the article, subject kept, to answer again with a fresh token."""
+    flash(_("Your answer could not be checked. Please answer again."))
+    subject = request.form.get("subject", "")[:SUBJECT_MAX]
+    return redirect(url_for(".article", article_id=request.view_args["article_id"], subject=subject), code=303)
 
 
 @bp.route("/<locale>/contact/ticket", methods=["GET", "POST"])

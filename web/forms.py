@@ -78,7 +78,7 @@ class TicketForm(FlaskForm):
     )
     kind = SelectField(
         _l("What is it about?"),
-        choices=[SelectChoice(code, label) for code, label in KIND_LABELS.items()],
+        choices=[SelectChoice("", _l("Choose…")), *(SelectChoice(code, label) for code, label in KIND_LABELS.items())],
         validate_choice=True,
         validators=[DataRequired(_l("Please choose what your request is about."))],
     )
