@@ -102,7 +102,7 @@ def test_smtp_down_at_submission_then_mail_delivered_later(smtp_app, smtp_port):
     confirmation, support = inbox.messages()
     assert inbox.envelopes[0].rcpt_tos == ["ana@example.com"]
     assert confirmation["Content-Language"] == "fr" and ticket.number in confirmation["Subject"]
-    assert f"/fr/contact/tickets/" in confirmation.get_content() and ticket.number in confirmation.get_content()
+    assert "/fr/contact/tickets/" in confirmation.get_content() and ticket.number in confirmation.get_content()
     assert inbox.envelopes[1].rcpt_tos == [smtp_app.config["SUPPORT_INBOX"]]
     assert support["Reply-To"] == "ana@example.com" and support["Subject"] == f"[{ticket.number}] campagne bloquée"
     body = support.get_body(("plain",)).get_content()

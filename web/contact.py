@@ -133,15 +133,13 @@ def submit_ticket():
     kept = load_kept(form.kept_attachments.data)
     if form.website.data:
         return render_ticket_form(form, kept, notice=_("We could not accept this form. Please try again."), status=400)
-    file_errors: list[str] = []
-    if not is_slow_enough(form.started.data):
-        file_errors.append(_("Please take a moment to check your request, then send it again."))
-    received, upload_errors = receive_uploads(room=config["ATTACHMENT_MAX_COUNT"] - len(kept))
+    too_fast = not is_slow_enough(form.started.data)
+    received, upload_problems = receive_uploads(room=config["ATTACHMENT_MAX_COUNT"] - len(kept))
     kept += received
-    file_errors += upload_errors
     valid = form.validate()
-    if not valid or file_errors:
-        return render_ticket_form(form, kept, errors=file_errors, status=422)
+    if not valid or upload_problems or too_fast:
+        notice = _("Please take a moment to check your request, then send it again.") if too_fast else None
+        return render_ticket_form(form, kept, errors=upload_problems, notice=notice, status=422)
     if form.kind.data != "campaign":
         form.message_id.data = form.list_id.data = None
     ticket_request = TicketRequest(
