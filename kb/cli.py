@@ -6,6 +6,7 @@ Settings come from ``KB_*`` environment variables (``kb --help`` lists them).
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import click
@@ -110,10 +111,16 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     "--index/--no-index", "build_first", default=None,
     help="Build the index before serving (default: only when none exists yet).",
 )
-def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None):
-    """Serve the help center with gunicorn, a production WSGI server."""
+@click.option("--outbox/--no-outbox", "outbox_worker", default=True, show_default=True, help="Also run the outbox sender (emails, webhooks).")
+def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool):
+    """Serve the help center with gunicorn, a production WSGI server.
+
+    The database schema is upgraded first, and an outbox sender runs beside
+    the web workers (as `kb outbox send --watch` would).
+    """
     from search.indexing import current_generation
 
+    from .db import upgrade
     from .server import serve_app
 
     config = _config()
@@ -121,7 +128,134 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         status = run_index(config)
         if status:
             sys.exit(status)
-    serve_app(host=host, port=port, workers=workers, threads=threads)
+    upgrade(config["DATABASE_URL"])
+    sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
+    try:
+        serve_app(host=host, port=port, workers=workers, threads=threads)
+    finally:
+        if sender is not None:
+            sender.terminate()
+            sender.wait(timeout=30)
+
+
+@main.group()
+def db():
+    """The ticket database."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Schema revision to reach.")
+def db_upgrade(revision: str):
+    """Create or migrate the database schema (Alembic); safe to run again."""
+    from .db import Database, current_revision, upgrade
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        upgrade(database.url, revision, engine=database.engine)
+        click.echo(f"database at revision {current_revision(database.url, engine=database.engine)}")
+    finally:
+        database.dispose()
+
+
+@main.group()
+def outbox():
+    """Emails and webhooks waiting to be delivered."""
+
+
+@outbox.command("send")
+@click.option("--watch", is_flag=True, help="Keep running, delivering what becomes due.")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between rounds with --watch.")
+def outbox_send(watch: bool, interval: float):
+    """Deliver due emails and webhooks, retrying failures with growing waits."""
+    import logging
+    import signal
+    import threading
+
+    from .db import Database
+    from .outbox import Sender
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    sender = Sender(database, config)
+    try:
+        if watch:
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s outbox %(levelname)s %(message)s")
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                sender.run_forever(interval, stop, hourly=lambda: prune_attachments(config, database))
+            except KeyboardInterrupt:
+                pass
+            return
+        report = sender.deliver_due()
+    finally:
+        database.dispose()
+    click.echo(f"{report.sent} sent, {report.retried} to retry, {report.dead} dead")
+
+
+def prune_attachments(config: dict, database, hours: float = 24) -> int:
+    from .attachments import AttachmentStore, prune_unclaimed
+    from .tickets import claimed_attachment_names
+
+    store = AttachmentStore(config["ATTACHMENTS_DIR"])
+    return prune_unclaimed(store, claimed_attachment_names(database), older_than_seconds=hours * 3600)
+
+
+@main.group()
+def attachments():
+    """Files customers attached to tickets."""
+
+
+@attachments.command("prune")
+@click.option("--hours", default=24.0, show_default=True, type=click.FloatRange(0), help="Keep unclaimed files younger than this.")
+def attachments_prune(hours: float):
+    """Delete uploaded files that no ticket refers to (forms never sent again).
+
+    The worker of `kb serve` (`kb outbox send --watch`) does this every hour.
+    """
+    from .db import Database
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        removed = prune_attachments(config, database, hours)
+    finally:
+        database.dispose()
+    click.echo(f"{removed} unclaimed file(s) deleted")
+
+
+@main.group()
+def staff():
+    """Staff accounts of the admin area."""
+
+
+@staff.command("add")
+@click.argument("email")
+@click.password_option(help="Password (asked for when not given).")
+def staff_add(email: str, password: str):
+    """Create a staff account that can read tickets at /admin/."""
+    from sqlalchemy.exc import IntegrityError
+
+    from web.admin import create_staff
+
+    from .db import Database
+    from .mail import is_plain_address
+
+    if not is_plain_address(email.strip()):
+        raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="--password")
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        with database.writing() as session:
+            create_staff(session, email, password)
+    except IntegrityError:
+        raise click.ClickException(f"a staff account for {email} already exists") from None
+    finally:
+        database.dispose()
+    click.echo(f"staff account {email.strip().lower()} created")
 
 
 if __name__ == "__main__":

@@ -59,3 +59,48 @@ def test_security_headers(client):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"]
+
+
+def test_article_helpful_feedback_is_recorded_and_makes_articles_popular(client, app):
+    from sqlalchemy import select
+
+    from kb.models import ArticleFeedback
+
+    from .helpers import form_action, form_values, soup
+
+    page = client.get("/es/articles/spf-dkim")
+    assert soup(page).find(id="feedback").legend.text == "Was this article helpful?"
+    values = form_values(page, "feedback")
+    response = client.post(form_action(page, "feedback"), data={**values, "answer": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/es/articles/spf-dkim#feedback"
+    assert soup(client.get("/es/articles/spf-dkim")).select_one(".flash[role=status]")
+    with app.extensions["kb.db"].reading() as db:
+        vote = db.scalar(select(ArticleFeedback))
+    assert (vote.article_id, vote.locale, vote.question, vote.positive) == ("spf-dkim", "es", "helpful", True)
+    popular = soup(client.get("/es/")).select("#popular-heading + ol a")
+    assert popular[0]["href"] == "/es/articles/spf-dkim" and len(popular) == 5
+    # Without a valid token nothing is recorded, and the visitor is asked again.
+    refused = client.post("/es/articles/spf-dkim/feedback", data={"answer": "no"})
+    assert refused.status_code == 303
+    bad = client.post("/es/articles/spf-dkim/feedback", data={**values, "answer": "maybe"})
+    assert bad.status_code == 303
+    with app.extensions["kb.db"].reading() as db:
+        assert len(db.scalars(select(ArticleFeedback)).all()) == 1
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_page_links_to_the_contact_flow(client, locale):
+    html = client.get(f"/{locale}/").get_data(as_text=True)
+    assert f'href="/{locale}/contact"' in html
+
+
+def test_server_errors_are_pages_in_the_visitors_language(app, client):
+    @app.get("/<locale>/boom")
+    def boom(locale):
+        raise RuntimeError("broken on purpose")
+
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/pt/boom")
+    assert response.status_code == 500
+    assert '<html lang="pt">' in response.get_data(as_text=True)

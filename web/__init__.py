@@ -12,9 +12,14 @@ from collections.abc import Mapping
 
 from flask import Flask, g, request
 from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
 
 from kb import settings
+from kb.db import Database
 from search.querying import SearchIndex
+
+# Room for the form fields besides the attachments themselves.
+FORM_OVERHEAD_BYTES = 1024 * 1024
 
 
 def create_app(test_config: Mapping | None = None) -> Flask:
@@ -28,6 +33,16 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
     app.config.setdefault("JSON_SORT_KEYS", False)
     app.json.sort_keys = False
+    # A CSRF token lives as long as the visitor's session, so a long ticket
+    # typed slowly is never refused for an expired token.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = (
+            app.config["ATTACHMENT_MAX_BYTES"] * max(app.config["ATTACHMENT_MAX_COUNT"], 1) + FORM_OVERHEAD_BYTES
+        )
+
+    app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
@@ -35,11 +50,17 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     Babel(app, locale_selector=_current_locale, default_translation_directories=_translations_dir())
 
-    from . import api, pages
+    from . import admin, api, contact, pages
+    from .extensions import make_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(contact.bp)
+    app.register_blueprint(admin.bp)
     pages.register_error_pages(app)
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    make_limiter(app)
 
     @app.after_request
     def security_headers(response):

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
+from kb.models import ArticleFeedback
 from search.querying import IndexNotBuilt
 
 from . import search_index
 from .api import json_http_error
+from .extensions import RERENDER, database
+from .forms import FeedbackForm
 
 bp = Blueprint("pages", __name__)
 
 RESULTS_PER_PAGE = 10
 MAX_PAGES = 10
+POPULAR = 5
 
 # Display names of the category slugs used in article front matter.
 CATEGORY_NAMES = {
@@ -65,6 +71,12 @@ def date_format(value: str | None) -> str:
     return format_date(dt.date.fromisoformat(value), "long")
 
 
+@bp.app_template_filter("datetimefmt")
+def datetime_format(value: dt.datetime) -> str:
+    """A moment as the visitor's language writes it (Babel), in UTC."""
+    return format_datetime(value, "medium")
+
+
 @bp.app_context_processor
 def template_globals():
     return {
@@ -89,7 +101,23 @@ def home():
     for doc in documents:
         categories.setdefault(doc.get("category") or "", []).append(doc)
     ordered = sorted(categories.items(), key=lambda item: list(CATEGORY_NAMES).index(item[0]) if item[0] in CATEGORY_NAMES else len(CATEGORY_NAMES))
-    return render_template("home.html", categories=ordered)
+    return render_template("home.html", categories=ordered, popular=popular_articles(documents))
+
+
+def popular_articles(documents: list[dict]) -> list[dict]:
+    """The articles visitors found most useful (helpful votes and solved problems).
+
+    Until there are votes, the first articles of the help center stand in.
+    """
+    with database().reading() as db:
+        counts = db.execute(
+            select(ArticleFeedback.article_id, func.count())
+            .where(ArticleFeedback.positive.is_(True))
+            .group_by(ArticleFeedback.article_id)
+        ).all()
+    score = dict(counts)
+    ranked = sorted(enumerate(documents), key=lambda item: (-score.get(item[1]["id"], 0), item[0]))
+    return [doc for _position, doc in ranked[:POPULAR]]
 
 
 @bp.get("/<locale>/categories/<slug>")
@@ -102,6 +130,25 @@ def category(slug: str):
 
 @bp.get("/<locale>/articles/<article_id>")
 def article(article_id: str):
+    doc, shown_locale, versions = find_article(article_id)
+    return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions, form=FeedbackForm(formdata=None))
+
+
+@bp.post("/<locale>/articles/<article_id>/feedback")
+def feedback(article_id: str):
+    doc, _shown, _versions = find_article(article_id)
+    form = FeedbackForm()
+    if form.validate():
+        with database().writing() as db:
+            db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes"))
+        flash(_("Thank you for your feedback."))
+    else:
+        flash(_("Please choose Yes or No."))
+    return redirect(url_for(".article", article_id=article_id, _anchor="feedback"), code=303)
+
+
+def find_article(article_id: str) -> tuple[dict, str, list[str]]:
+    """The article in the page's language, else the best version there is; 404 when none."""
     index = search_index()
     doc = index.document(g.locale, article_id)
     shown_locale = g.locale
@@ -115,7 +162,7 @@ def article(article_id: str):
     if doc is None:
         abort(404)
     versions = [loc for loc in current_app.config["LOCALES"] if index.document(loc, article_id) is not None]
-    return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions)
+    return doc, shown_locale, versions
 
 
 @bp.get("/<locale>/search")
@@ -139,7 +186,13 @@ def register_error_pages(app):
         if request.path.startswith("/api/"):
             return json_http_error(exc)
         _locale_from_path()
-        return render_template("error.html", code=exc.code, name=exc.name), exc.code
+        rerender = RERENDER.get(request.endpoint)
+        if rerender is not None and (isinstance(exc, CSRFError) or exc.code == 429):
+            return rerender("csrf" if isinstance(exc, CSRFError) else "rate")
+        if isinstance(exc, CSRFError) and request.endpoint == "pages.feedback":
+            flash(_("Your answer could not be checked. Please answer again."))
+            return redirect(request.path.removesuffix("/feedback") + "#feedback", code=303)
+        return render_template("error.html", code=exc.code, name=exc.name, csrf=isinstance(exc, CSRFError)), exc.code
 
     @app.errorhandler(IndexNotBuilt)
     def index_not_built(exc: IndexNotBuilt):
