@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import zipfile
 
-from .conftest import ROOT
+from babel.messages.mofile import read_mo
+
+from .conftest import LOCALES, ROOT
 
 
 def test_wheel_carries_templates_static_files_and_api_document(tmp_path):
@@ -22,5 +25,11 @@ def test_wheel_carries_templates_static_files_and_api_document(tmp_path):
         assert f"web/static/{static.name}" in names
     assert "web/openapi.json" in names
     assert {"kb/cli.py", "search/querying.py", "web/__init__.py"} <= names
+    # The build compiles the catalogs, which git does not keep.
+    for locale in LOCALES:
+        assert f"translations/{locale}/LC_MESSAGES/messages.po" in names
+        assert f"translations/{locale}/LC_MESSAGES/messages.mo" in names
+    catalog = read_mo(io.BytesIO(zipfile.ZipFile(wheel).read("translations/de/LC_MESSAGES/messages.mo")))
+    assert catalog.get("How can we help?").string == "Wie können wir helfen?"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "kb = kb.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
