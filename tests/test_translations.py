@@ -8,6 +8,7 @@ import shutil
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
+from babel.support import Translations
 
 from kb.cli import main
 from translations import (
@@ -95,8 +96,6 @@ def test_compile_refuses_a_translation_whose_placeholders_differ(tmp_path):
 
 
 def test_compiled_catalog_leaves_fuzzy_entries_out(tmp_path):
-    from babel.support import Translations
-
     po = tmp_path / "de" / "LC_MESSAGES" / "messages.po"
     catalog = Catalog(locale="de")
     catalog.add("Search", "Suchen")
@@ -168,9 +167,17 @@ def test_stale_or_missing_compiled_catalogs_are_compiled_into_the_instance_folde
     compile_catalog(po_path(source, "fr"), mo_path(source, "fr"), "fr")
     assert ready_catalog_dir(fallback, source) == source  # the build compiled them: used in place
 
+    # Installers may write a .po after its .mo: same content, still used in place.
+    later = mo_path(source, "fr").stat().st_mtime_ns + 10**9
+    os.utime(po_path(source, "fr"), ns=(later, later))
+    assert ready_catalog_dir(fallback, source) == source
+
     # A .po edited after the build (an editable install after a pull).
-    edited = po_path(source, "fr").stat().st_mtime_ns
-    for folder in (source, fallback):
-        os.utime(mo_path(folder, "fr"), ns=(edited - 10**10, edited - 10**10))
+    catalog = read_catalog(po_path(source, "fr"), "fr")
+    catalog["Search"].string = "Chercher"
+    with open(po_path(source, "fr"), "wb") as f:
+        write_po(f, catalog)
     assert ready_catalog_dir(fallback, source) == fallback
-    assert mo_path(fallback, "fr").stat().st_mtime_ns >= edited
+    translations = Translations.load(str(fallback), ["fr"])
+    assert translations.gettext("Search") == "Chercher"
+    assert translations.gettext("Next") == "Suivante"

@@ -120,12 +120,11 @@ def update_catalogs(template_path: Path, directory: Path, locales: Iterable[str]
     return done
 
 
-def compile_catalog(po_file: Path, mo_file: Path, locale: str) -> int:
-    """Compile one ``.po`` into ``mo_file``; the number of translated entries.
+def compiled_bytes(po_file: Path, locale: str) -> bytes:
+    """The ``.mo`` form of one ``.po``, fuzzy entries left out (they fall back to the source text).
 
-    Fuzzy entries are left out (they fall back to the source text). Entries
-    whose placeholders do not match the source raise :class:`CatalogError`,
-    since they would fail at run time.
+    Entries whose placeholders do not match the source raise
+    :class:`CatalogError`, since they would fail at run time.
     """
     from babel.messages.mofile import write_mo
 
@@ -139,10 +138,16 @@ def compile_catalog(po_file: Path, mo_file: Path, locale: str) -> int:
         raise CatalogError("\n".join(problems))
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def compile_catalog(po_file: Path, mo_file: Path, locale: str) -> int:
+    """Compile one ``.po`` into ``mo_file``; the number of translated entries."""
+    data = compiled_bytes(po_file, locale)
     mo_file = Path(mo_file)
     mo_file.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomically(mo_file, buffer.getvalue())
-    return sum(1 for m in catalog if m.id and m.string and not m.fuzzy)
+    _write_atomically(mo_file, data)
+    return sum(1 for m in read_catalog(po_file, locale) if m.id and m.string and not m.fuzzy)
 
 
 def compile_catalogs(directory: Path = CATALOG_DIR, output_dir: Path | None = None) -> dict[str, int]:
@@ -155,15 +160,22 @@ def compile_catalogs(directory: Path = CATALOG_DIR, output_dir: Path | None = No
 
 
 def stale_locales(directory: Path, compiled_dir: Path) -> list[str]:
-    """Locales whose ``.mo`` in ``compiled_dir`` is missing or older than the ``.po``."""
+    """Locales whose ``.mo`` in ``compiled_dir`` is missing or does not match its ``.po``.
+
+    A ``.mo`` at least as new as its ``.po`` is taken as current without
+    reading it; an older one (an edit after the build, or merely the order in
+    which an installer wrote the files) is compared with a fresh compilation.
+    """
     stale = []
     for locale in catalog_locales(directory):
+        po_file, mo_file = po_path(directory, locale), mo_path(compiled_dir, locale)
         try:
-            compiled = mo_path(compiled_dir, locale).stat().st_mtime_ns
+            if mo_file.stat().st_mtime_ns >= po_file.stat().st_mtime_ns:
+                continue
+            current = mo_file.read_bytes() == compiled_bytes(po_file, locale)
         except FileNotFoundError:
-            stale.append(locale)
-            continue
-        if compiled < po_path(directory, locale).stat().st_mtime_ns:
+            current = False
+        if not current:
             stale.append(locale)
     return stale
 
