@@ -132,6 +132,12 @@ def test_switcher_keeps_the_category_and_the_search(client):
     assert canonical == "http://localhost/fr/search?q=facture+%C3%A9t%C3%A9&page=2"
 
 
+def test_the_homes_x_default_is_the_root_that_picks_a_language(client):
+    switcher, alternates, canonical = links(client.get("/es/").get_data(as_text=True))
+    assert switcher["it"] == "/it/" and alternates["x-default"] == "http://localhost/"
+    assert alternates["pt"] == "http://localhost/pt/" and canonical == "http://localhost/es/"
+
+
 def test_error_pages_switch_to_the_home_of_the_other_language(client):
     switcher, alternates, canonical = links(client.get("/de/articles/does-not-exist").get_data(as_text=True))
     assert switcher["fr"] == "/fr/" and alternates == {} and canonical is None
@@ -172,7 +178,7 @@ def test_dates_are_written_the_visitors_way(client, locale, date):
 def test_numbers_and_plurals_follow_the_language(app):
     from flask import render_template_string
 
-    template = '{{ ngettext("%(num)s result", "%(num)s results", n, num=n|numberfmt) }}'
+    template = '{{ ngettext("%(num)s result", "%(num)s results", n, num=n|numberformat) }}'
     expected = {("en", 1): "1 result", ("en", 1234): "1,234 results", ("de", 1234): "1.234 Treffer",
                 ("fr", 1): "1 résultat", ("fr", 0): "0 résultat", ("fr", 1234): "1\u202f234 résultats"}
     for (locale, n), text in expected.items():

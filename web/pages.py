@@ -6,7 +6,7 @@ import datetime as dt
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_number, get_locale, refresh
+from flask_babel import format_date, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -107,12 +107,6 @@ def date_format(value: str | None) -> str:
     return format_date(dt.date.fromisoformat(value), "long")
 
 
-@bp.app_template_filter("numberfmt")
-def number_format(value: int) -> str:
-    """A number as the visitor's language writes it (Babel): 1,234 · 1 234 · 1.234."""
-    return format_number(value)
-
-
 def url_in_locale(locale: str, *, external: bool = False) -> str:
     """This page in another locale: same article, category or search (query kept).
 
@@ -139,7 +133,11 @@ def page_links() -> dict:
     locales = getattr(g, "alternate_locales", None) or current_app.config["LOCALES"]
     default = current_app.config["DEFAULT_LOCALE"]
     alternates = [(code, url_in_locale(code, external=True)) for code in locales]
-    alternates.append(("x-default", url_in_locale(default if default in locales else locales[0], external=True)))
+    if request.endpoint == "pages.home":
+        # The root picks a language for each visitor: the home's x-default.
+        alternates.append(("x-default", url_for("pages.root", _external=True)))
+    else:
+        alternates.append(("x-default", url_in_locale(default if default in locales else locales[0], external=True)))
     canonical = url_in_locale(getattr(g, "canonical_locale", g.locale), external=True)
     return {"canonical": canonical, "alternates": alternates}
 
