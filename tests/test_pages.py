@@ -187,3 +187,13 @@ def test_numbers_and_plurals_follow_the_language(app):
 
             g.locale = locale
             assert render_template_string(template, n=n) == text
+
+
+def test_an_outdated_translation_says_so_and_links_the_source(client):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/de/articles/contact-support").get_data(as_text=True), "html.parser")
+    notice = soup.select_one(".notice")
+    assert "neuesten Änderungen" in notice.get_text()
+    assert notice.a["href"] == "/en/articles/contact-support" and notice.a.get_text() == "Aktuelle Fassung auf Englisch lesen"
+    assert BeautifulSoup(client.get("/de/articles/invoices").get_data(as_text=True), "html.parser").select_one(".notice") is None

@@ -14,16 +14,19 @@ to format its dates and numbers, and the help center does not serve it.
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString
 
+from kb.articles import load_articles
+from search.indexing import build_index
 from translations import CATALOG_DIR, mo_path, read_catalog, ready_catalog_dir
 from web import create_app
 
-from .conftest import DEMO_ARTICLES, LOCALES
+from .conftest import DEMO_ARTICLES, LOCALES, write_article
 
 PSEUDO = "eo"
 PROPER_NAMES = ("Plumora",)
@@ -111,6 +114,27 @@ def pseudo_catalogs(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def pseudo_index_dir(tmp_path_factory):
+    """The demo articles plus two written in the pseudo-locale: one current, one outdated."""
+    root = tmp_path_factory.mktemp("pseudo-articles")
+    shutil.copytree(DEMO_ARTICLES, root / "articles")
+    own = {
+        "invoices": ("Finding your invoices", "billing", 1),
+        "contact-support": ("How to contact support", "support", 1),  # the source is at revision 2
+    }
+    for article_id, (title, category, based_on) in own.items():
+        write_article(
+            root / "articles", f"{PSEUDO}/{article_id}.md",
+            f"---\nid: {article_id}\ntitle: '{pseudo(title)}'\ncategory: {category}\n"
+            f"updated: 2026-11-02\nbased_on: {based_on}\n---\n{pseudo('Body text.')}\n",
+        )
+    articles = load_articles(root / "articles", (*LOCALES, PSEUDO), "en")
+    assert not articles.errors, [str(e) for e in articles.errors]
+    build_index(articles, root / "index", (*LOCALES, PSEUDO))
+    return root / "index"
+
+
 def pseudo_app(tmp_path, pseudo_catalogs, index_dir):
     instance = tmp_path / "instance"
     real = ready_catalog_dir(instance / "translations")
@@ -127,14 +151,16 @@ def pseudo_app(tmp_path, pseudo_catalogs, index_dir):
 
 
 @pytest.fixture
-def pseudo_client(tmp_path, pseudo_catalogs, demo_index_dir):
-    return pseudo_app(tmp_path, pseudo_catalogs, demo_index_dir).test_client()
+def pseudo_client(tmp_path, pseudo_catalogs, pseudo_index_dir):
+    return pseudo_app(tmp_path, pseudo_catalogs, pseudo_index_dir).test_client()
 
 
 PAGES = {
     "home": ("get", f"/{PSEUDO}/", 200),
     "category": ("get", f"/{PSEUDO}/categories/billing", 200),
     "article": ("get", f"/{PSEUDO}/articles/invoices", 200),
+    "outdated translation": ("get", f"/{PSEUDO}/articles/contact-support", 200),
+    "untranslated article": ("get", f"/{PSEUDO}/articles/webhooks", 200),
     "search with pages": ("get", f"/{PSEUDO}/search?q=support", 200),
     "second search page": ("get", f"/{PSEUDO}/search?q=support&page=2", 200),
     "search without results": ("get", f"/{PSEUDO}/search?q=zzzzqqq", 200),
@@ -153,6 +179,16 @@ def test_every_visible_string_of_the_page_went_through_gettext(pseudo_client, na
     assert f'<html lang="{PSEUDO}">' in html
     assert "[" in html, "the pseudo-locale catalog was not used"
     assert untranslated_text(html) == []
+
+
+def test_the_pages_show_what_they_must_check(pseudo_client):
+    """The renders above include the notices and lists this locale can show."""
+    outdated = pseudo_client.get(f"/{PSEUDO}/articles/contact-support").get_data(as_text=True)
+    assert pseudo("This translation may not include the latest changes to the article.") in outdated
+    untranslated = pseudo_client.get(f"/{PSEUDO}/articles/webhooks").get_data(as_text=True)
+    assert 'class="notice"' in untranslated and '<article lang="en">' in untranslated
+    home = pseudo_client.get(f"/{PSEUDO}/").get_data(as_text=True)
+    assert pseudo("Finding your invoices") in home and 'lang="en"' in home and 'class="more"' in home
 
 
 def test_the_index_not_built_error_page_too(tmp_path, pseudo_catalogs):

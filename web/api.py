@@ -11,6 +11,7 @@ from importlib import resources
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from search.querying import MAX_LIMIT, IndexNotBuilt
@@ -47,10 +48,19 @@ def index_not_built(exc: IndexNotBuilt):
     return error(503, _("the search index is not built yet"))
 
 
+HTTP_ERROR_TEXTS = {
+    404: _l("there is no such API endpoint"),
+    405: _l("this endpoint does not accept that HTTP method"),
+    429: _l("too many requests; wait a moment and try again"),
+}
+
+
 def json_http_error(exc: HTTPException):
     """An HTTP error as JSON, keeping its headers (``Allow`` on a 405)."""
     response = exc.get_response()
-    response.set_data(json.dumps({"error": exc.description or exc.name}))
+    # Werkzeug's own descriptions are English: the usual ones are translated here.
+    message = HTTP_ERROR_TEXTS.get(exc.code) or exc.description or exc.name
+    response.set_data(json.dumps({"error": str(message)}, ensure_ascii=False))
     response.content_type = "application/json"
     return response
 

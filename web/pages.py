@@ -149,6 +149,7 @@ def template_globals():
         "language_name": language_name,
         "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
+        "default_locale": current_app.config["DEFAULT_LOCALE"],
         "page_locale": getattr(g, "locale", None) or str(get_locale()),
         "url_in_locale": url_in_locale,
         "page_links": page_links,
