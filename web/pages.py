@@ -107,17 +107,21 @@ def date_format(value: str | None) -> str:
     return format_date(dt.date.fromisoformat(value), "long")
 
 
+# Query parameters that are part of a page's content, kept when switching language.
+KEPT_QUERY_ARGS = {"pages.search": ("q", "page")}
+
+
 def url_in_locale(locale: str, *, external: bool = False) -> str:
     """This page in another locale: same article, category or search (query kept).
 
-    Error pages lead to the other locale's home instead.
+    Works for any endpoint with a ``<locale>`` in its URL; error pages and
+    pages without one lead to the other locale's home instead.
     """
     endpoint = request.endpoint
-    if getattr(g, "error_page", False) or not endpoint or not endpoint.startswith("pages.") or endpoint == "pages.root":
+    if getattr(g, "error_page", False) or not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "locale"):
         return url_for("pages.home", locale=locale, _external=external)
-    values = dict(request.view_args or {})
-    if endpoint == "pages.search":
-        values.update({k: request.args[k] for k in ("q", "page") if request.args.get(k)})
+    values = {k: v for k, v in (request.view_args or {}).items() if k != "locale"}
+    values.update({k: request.args[k] for k in KEPT_QUERY_ARGS.get(endpoint, ()) if request.args.get(k)})
     return url_for(endpoint, **values, locale=locale, _external=external)
 
 
