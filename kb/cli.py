@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -256,6 +257,82 @@ def staff_add(email: str, password: str):
     finally:
         database.dispose()
     click.echo(f"staff account {email.strip().lower()} created")
+
+
+
+@main.group()
+def translations():
+    """The interface's catalog cycle: extract, update, translate, compile.
+
+    Run from the project folder: extract the strings into the template,
+    update every locale's catalog from it, translate the new and fuzzy
+    entries in translations/<locale>/LC_MESSAGES/messages.po, then compile.
+    """
+
+
+@translations.command("extract")
+@click.option("--mapping", "mapping_file", default="babel.cfg", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Babel mapping file saying which files hold translatable strings.")
+@click.option("--sources", "source_root", default=".", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder the mapping file's patterns are relative to.")
+@click.option("--output", "-o", "template_path", default="translations/messages.pot", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Template catalog to write.")
+def translations_extract(mapping_file: Path, source_root: Path, template_path: Path):
+    """Extract every translatable string into the template catalog (.pot)."""
+    from translations import extract_messages, write_catalog
+
+    template = extract_messages(source_root, mapping_file)
+    template_path.parent.mkdir(parents=True, exist_ok=True)
+    write_catalog(template, template_path)
+    click.echo(f"extracted {len(template)} messages into {template_path}")
+
+
+@translations.command("update")
+@click.option("--template", "-t", "template_path", default="translations/messages.pot", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Template catalog to merge from.")
+@click.option("--directory", "-d", default="translations", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
+@click.option("--locale", "-l", "locales", multiple=True,
+              help="Locale to update or create; repeat for several (default: every KB_LOCALES locale).")
+def translations_update(template_path: Path, directory: Path, locales: tuple[str, ...]):
+    """Merge the template into each locale's catalog (.po), creating missing ones.
+
+    New strings arrive untranslated and changed ones fuzzy; translate them
+    before compiling (the test suite fails while any is left).
+    """
+    from translations import read_catalog, update_catalogs
+
+    locales = locales or _config()["LOCALES"]
+    for locale, action in update_catalogs(template_path, directory, locales).items():
+        from translations import po_path
+
+        catalog = read_catalog(po_path(directory, locale), locale)
+        todo = sum(1 for m in catalog if m.id and (m.fuzzy or not _translated(m)))
+        click.echo(f"{locale}: {action}, {todo} entries to translate")
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return all(strings)
+
+
+@translations.command("compile")
+@click.option("--directory", "-d", default="translations", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
+@click.option("--output-dir", "-o", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the compiled catalogs to (default: beside the .po files).")
+def translations_compile(directory: Path, output_dir: Path | None):
+    """Compile the catalogs (.po) into the binary form the server reads (.mo)."""
+    from translations import CatalogError, compile_catalogs
+
+    try:
+        compiled = compile_catalogs(directory, output_dir)
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from None
+    for locale, count in compiled.items():
+        click.echo(f"{locale}: {count} messages compiled")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from kb import settings
 from kb.db import Database
 from search.querying import SearchIndex
+from translations import ready_catalog_dir
 
 # Room for the form fields besides the attachments themselves.
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -48,7 +49,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
     )
 
-    Babel(app, locale_selector=_current_locale, default_translation_directories=_translations_dir())
+    # A test may add folders (a pseudo-locale) through BABEL_TRANSLATION_DIRECTORIES.
+    catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
+    Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
     from . import admin, api, contact, pages
     from .extensions import make_limiter
@@ -77,25 +80,35 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     return app
 
 
-def _translations_dir() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parent.parent / "translations")
+LOCALE_COOKIE = "kb_locale"
 
 
-def _current_locale() -> str | None:
-    """The page's locale as set from its URL, else the API's ``lang``.
+def _current_locale() -> str:
+    """The locale of this request, for Babel.
 
-    Only configured locales are returned: anything else a visitor sends
-    falls back to the default instead of reaching Babel's parser.
+    In order: the locale in the page's URL, the API's ``lang``, the
+    visitor's remembered choice, ``Accept-Language``, the default. Only
+    configured locales are returned: anything else a visitor sends falls
+    back instead of reaching Babel's parser.
     """
     from flask import current_app
 
+    if getattr(g, "locale", None) in current_app.config["LOCALES"]:
+        return g.locale
+    if request.args.get("lang") in current_app.config["LOCALES"]:
+        return request.args["lang"]
+    return preferred_locale()
+
+
+def preferred_locale() -> str:
+    """The visitor's locale when the URL names none: remembered, then asked for, then the default."""
+    from flask import current_app
+
     locales = current_app.config["LOCALES"]
-    for candidate in (getattr(g, "locale", None), request.args.get("lang")):
-        if candidate in locales:
-            return candidate
-    return current_app.config["DEFAULT_LOCALE"]
+    remembered = request.cookies.get(LOCALE_COOKIE)
+    if remembered in locales:
+        return remembered
+    return request.accept_languages.best_match(locales) or current_app.config["DEFAULT_LOCALE"]
 
 
 def search_index() -> SearchIndex:
