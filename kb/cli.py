@@ -101,6 +101,46 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
         click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")
 
 
+@main.command(name="eval")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--split", type=click.Choice(["all", "dev", "heldout"]), default="all", show_default=True,
+    help="Which queries to score: those used while tuning (dev), the held-out ones, or all.",
+)
+@click.option("--misses", is_flag=True, help="Also list the queries whose expected article was not ranked first.")
+def eval_command(files: tuple[str, ...], split: str, misses: bool):
+    """Score the search on judged queries in FILES (tab-separated).
+
+    Each line gives a locale, a kind of query, a split (dev or heldout), the
+    id of the article that answers it, and the query. The articles of
+    KB_ARTICLES_DIR are indexed twice in a temporary folder, once with the
+    help center's search and once with plain Whoosh (StandardAnalyzer, no
+    tuning), and MRR@5 and recall@5 are printed for both, per locale and per
+    kind, with the median time per query.
+    """
+    from search.evaluation import QueryFileError, evaluate, read_queries
+
+    from .articles import load_articles
+
+    config = _config()
+    try:
+        judgements = [j for path in files for j in read_queries(path)]
+        judgements = [j for j in judgements if split == "all" or j.split == split]
+        if not judgements:
+            raise click.ClickException(f"no {split} queries in {', '.join(files)}")
+        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+        for error in articles.errors:
+            click.echo(f"skipped {error}", err=True)
+        report = evaluate(articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements, progress=lambda m: click.echo(m, err=True))
+    except QueryFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.table())
+    if misses:
+        click.echo("\nnot first (tuned):")
+        for judgement, ids in report.misses:
+            click.echo(f"  {judgement.locale} {judgement.kind:<10} {judgement.query!r} -> {judgement.expected}: {', '.join(ids) or 'nothing'}")
+
+
 @main.command()
 @click.option("--host", "-h", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")

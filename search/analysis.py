@@ -198,6 +198,20 @@ def text_analyzer(locale: str):
 
 
 @functools.cache
+def word_analyzer(locale: str):
+    """Folded words as customers see them, stop words dropped, never stemmed.
+
+    This is the vocabulary that typo correction, "did you mean" and German
+    compound splitting draw from: corrections must be real words.
+
+    >>> [t.text for t in word_analyzer("de")("Die Rechnungsadresse finden")]
+    ['rechnungsadresse', 'finden']
+    """
+    language = language_of(locale)
+    return _base(locale) | StopFilter(stoplist=stop_words(language), minsize=2)
+
+
+@functools.cache
 def prefix_analyzer(locale: str):
     """Analysis of a word being typed: folded, never stemmed or dropped."""
     return _base(locale)

@@ -19,15 +19,18 @@ from pathlib import Path
 
 from whoosh import highlight, index, query, scoring
 
-from .analysis import EDGE_MAX, EDGE_MIN, fold, prefix_analyzer, text_analyzer
+from .analysis import EDGE_MAX, EDGE_MIN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
+from .language import guess_language
+from .synonyms import synonyms_for
+from .vocabulary import Vocabulary, allowed_edits
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MAX_LIMIT = 20
 
 # Query-time weight of each field (see also indexing.py for what they hold).
-FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0, "parts": 1.0}
 # A word still being typed matches the beginnings of words in these fields.
 TYPING_WEIGHT = 3.0
 # Documents matching more of the customer's words rise (coordination bonus).
@@ -35,6 +38,22 @@ COORDINATION = 0.9
 
 # Articles found in another locale rank a little below the page's own.
 FALLBACK_WEIGHT = 0.8
+# A word the index does not know also searches its corrections, lower than
+# any exact match: the weight is divided by the number of edits.
+CORRECTION_WEIGHT = 0.5
+# Synonyms and compound parts stand in for the customer's own word.
+SYNONYM_WEIGHT = 0.7
+COMPOUND_WEIGHT = 0.8
+# Outdated translations rank below up-to-date ones of similar relevance.
+OUTDATED_WEIGHT = 0.85
+# Text clearly in another language also searches that language's index:
+# always above CLEAR_LANGUAGE, and above LIKELY_LANGUAGE when that index
+# knows more of the words than the page's own.
+CLEAR_LANGUAGE = 0.9
+LIKELY_LANGUAGE = 0.5
+OTHER_LANGUAGE_WEIGHT = 0.9
+# Candidates fetched beyond the limit, so that re-weighting can reorder them.
+OVERFETCH = 5
 
 SNIPPET_CHARS = 180
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -114,23 +133,65 @@ def _analyzed(word: str, locale: str) -> list[str]:
     return [t.text for t in text_analyzer(locale)(word)]
 
 
-def build_query(user_query: UserQuery, locale: str) -> query.Query | None:
-    """The Whoosh query for a split customer query, or None when nothing is left."""
+@dataclasses.dataclass(frozen=True)
+class Lexicon:
+    """What one locale's index knows, read once per index generation.
+
+    ``words``: the articles' words unstemmed, for corrections and compound
+    splitting; ``beginnings``: the edge n-grams of the typing field, for a
+    misspelt word still being typed; ``terms``: every stem of the ranked fields.
+    """
+
+    words: Vocabulary
+    beginnings: Vocabulary
+    terms: frozenset[str]
+
+    @classmethod
+    def read(cls, reader) -> Lexicon:
+        def frequencies(field):
+            return {term: reader.doc_frequency(field, term) for term in reader.field_terms(field)} if field in reader.indexed_field_names() else {}
+
+        terms = set()
+        for field in FIELD_WEIGHTS:
+            if field in reader.indexed_field_names():
+                terms.update(reader.field_terms(field))
+        return cls(Vocabulary(frequencies("words")), Vocabulary(frequencies("typing")), frozenset(terms))
+
+    def knows(self, word: str, locale: str) -> bool:
+        """True when a customer word matches the index as it is."""
+        terms = _analyzed(word, locale)
+        return word in self.words or (bool(terms) and all(t in self.terms for t in terms))
+
+
+def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = None) -> query.Query | None:
+    """The Whoosh query for a split customer query, or None when nothing is left.
+
+    Each finished word matches its stem in every field; with a ``lexicon``, a
+    word the index does not know also matches its corrections and, in German,
+    its compound parts. The word being typed also matches word beginnings.
+    Synonym rules add their alternatives beside the words they replace.
+    """
     clauses = []
     for word in user_query.words:
-        terms = _analyzed(word, locale)
-        if terms:
-            clauses.append(_word_clause(terms))
+        clause = _word_query(word, locale, lexicon)
+        if clause is not None:
+            clauses.append(clause)
     partial = user_query.partial
     if partial:
         options = []
-        terms = _analyzed(partial, locale)
-        if terms:
-            options.append(_word_clause(terms))
+        whole = _word_query(partial, locale, lexicon, correct=False)
+        if whole is not None:
+            options.append(whole)
         if len(partial) >= EDGE_MIN:
-            options.append(query.Term("typing", partial[:EDGE_MAX], boost=TYPING_WEIGHT))
+            beginning = partial[:EDGE_MAX]
+            options.append(query.Term("typing", beginning, boost=TYPING_WEIGHT))
+            if lexicon is not None and beginning not in lexicon.beginnings:
+                for correction in lexicon.beginnings.corrections(beginning):
+                    boost = TYPING_WEIGHT * CORRECTION_WEIGHT / correction.edits
+                    options.append(query.Term("typing", correction.word, boost=boost))
         if options:
             clauses.append(query.Or(options) if len(options) > 1 else options[0])
+    clauses.extend(_synonym_queries(user_query, locale))
     if not clauses:
         return None
     if len(clauses) == 1:
@@ -138,10 +199,38 @@ def build_query(user_query: UserQuery, locale: str) -> query.Query | None:
     return query.Or(clauses, scale=COORDINATION)
 
 
-def _word_clause(terms: Sequence[str]) -> query.Query:
+def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool = True) -> query.Query | None:
+    terms = _analyzed(word, locale)
+    if not terms:
+        return None
+    options = [_word_clause(terms)]
+    if lexicon is not None and not lexicon.knows(word, locale):
+        parts = lexicon.words.compound_parts(word, language_of(locale))
+        if parts:
+            part_clauses = [_word_clause(_analyzed(part, locale)) for part in parts]
+            options.append(query.And(part_clauses, boost=COMPOUND_WEIGHT))
+        if correct:
+            for correction in lexicon.words.corrections(word):
+                corrected = _analyzed(correction.word, locale)
+                if corrected and corrected != terms:
+                    options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits))
+    return query.Or(options) if len(options) > 1 else options[0]
+
+
+def _synonym_queries(user_query: UserQuery, locale: str) -> list[query.Query]:
+    words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
+    terms = tuple(t for word in words for t in _analyzed(word, locale))
+    queries = []
+    for _, _, alternatives in synonyms_for(locale).expansions(terms):
+        options = [query.And([_word_clause((t,)) for t in alt]) if len(alt) > 1 else _word_clause(alt) for alt in alternatives]
+        queries.append(query.Or(options, boost=SYNONYM_WEIGHT))
+    return queries
+
+
+def _word_clause(terms: Sequence[str], boost: float = 1.0) -> query.Query:
     """One customer word, matched in every field at that field's weight."""
     return query.Or(
-        [query.Term(field, term, boost=weight) for term in terms for field, weight in FIELD_WEIGHTS.items()]
+        [query.Term(field, term, boost=weight * boost) for term in terms for field, weight in FIELD_WEIGHTS.items()]
     )
 
 
@@ -204,6 +293,8 @@ class SearchIndex:
         self.default_locale = default_locale
         self._local = threading.local()
         self._weighting = scoring.BM25F()
+        self._lexicons: dict[tuple[str, str], Lexicon] = {}
+        self._lexicons_lock = threading.Lock()
 
     def _pointer_state(self):
         try:
@@ -234,6 +325,14 @@ class SearchIndex:
         self._local.state = state
         return state
 
+    def close(self) -> None:
+        """Close this thread's searchers (others close with their threads)."""
+        state = getattr(self._local, "state", None)
+        if state is not None:
+            for searcher in state["searchers"].values():
+                searcher.close()
+            self._local.state = None
+
     @property
     def generation(self) -> str:
         return self._state()["generation"]
@@ -241,21 +340,114 @@ class SearchIndex:
     def search(self, text: str, locale: str, limit: int = 5) -> list[Hit]:
         """Articles for ``text`` in ``locale``, best first.
 
-        Articles that exist only in the default locale are searched too and
-        ranked among the locale's own (a little lower at equal score), so an
-        untranslated answer is still found; their hits carry their own locale.
+        Besides the locale's own articles, this finds articles that have no
+        version in ``locale`` through their other versions (hits carry their
+        own locale; the default locale is searched first), and, when the text
+        is clearly in another language, that language's articles too. Outdated
+        translations rank a little below up-to-date ones.
         """
         if locale not in self.locales:
             raise ValueError(f"unknown locale {locale!r}")
         limit = max(1, min(int(limit), MAX_LIMIT))
         state = self._state()
-        hits = self._search_locale(state, text, locale, locale, limit, exclude=None)
-        fallback = self.default_locale
-        if fallback != locale and fallback in state["searchers"]:
-            others = self._search_locale(state, text, fallback, locale, limit, exclude=locale)
-            others = [dataclasses.replace(h, score=h.score * FALLBACK_WEIGHT) for h in others]
-            hits = sorted(hits + others, key=lambda h: h.score, reverse=True)[:limit]
-        return hits
+        fetch = limit + OVERFETCH
+        found = self._search_locale(state, text, locale, fetch, weight=1.0)
+        for other, mask in self._fallback_plan(state, locale):
+            found += self._search_locale(state, text, other, fetch, weight=FALLBACK_WEIGHT, mask=mask, page=locale)
+        other_language = self._other_language(state, text, locale)
+        if other_language is not None:
+            found += self._search_locale(state, text, other_language, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        best: dict[str, dict] = {}
+        for candidate in found:
+            if candidate["outdated"]:
+                candidate["score"] *= OUTDATED_WEIGHT
+            kept = best.get(candidate["id"])
+            if kept is None or candidate["score"] > kept["score"]:
+                best[candidate["id"]] = candidate
+        ranked = sorted(best.values(), key=lambda c: c["score"], reverse=True)[:limit]
+        return [self._hit(candidate, text) for candidate in ranked]
+
+    def did_you_mean(self, text: str, locale: str) -> str | None:
+        """A corrected version of ``text`` that finds articles, or None.
+
+        Meant for when a search found nothing: every word the index does not
+        know is replaced by the closest, most common word of the locale's
+        articles (one edit from three letters, two from nine, any first
+        letter), and the correction is offered only if it finds something.
+        """
+        if locale not in self.locales:
+            raise ValueError(f"unknown locale {locale!r}")
+        state = self._state()
+        lexicon = self._lexicon(state, locale)
+        if lexicon is None:
+            return None
+        user_query = split_query(text, locale)
+        words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
+        corrected, changed = [], False
+        for word in words:
+            replacement = word
+            if len(word) >= 3 and not lexicon.knows(word, locale):
+                options = lexicon.words.corrections(word, max_edits=max(1, allowed_edits(word)), limit=1, same_first_letter=False)
+                if options:
+                    replacement, changed = options[0].word, True
+            corrected.append(replacement)
+        if not changed:
+            return None
+        suggestion = " ".join(corrected)
+        return suggestion if self.search(suggestion + " ", locale, 1) else None
+
+    def _lexicon(self, state, locale: str) -> Lexicon | None:
+        """The locale's lexicon for this generation, shared by the threads."""
+        searcher = state["searchers"].get(locale)
+        if searcher is None:
+            return None
+        key = (state["generation"], locale)
+        lexicon = self._lexicons.get(key)
+        if lexicon is None:
+            lexicon = Lexicon.read(searcher.reader())
+            with self._lexicons_lock:
+                for old in [k for k in self._lexicons if k[0] != state["generation"]]:
+                    del self._lexicons[old]
+                self._lexicons[key] = lexicon
+        return lexicon
+
+    def _fallback_plan(self, state, locale: str) -> list[tuple[str, query.Query]]:
+        """Other locales to search for articles missing in ``locale``, with the mask of those to skip.
+
+        The default locale comes first; another locale is searched only if it
+        has articles that neither ``locale`` nor the locales before it have.
+        """
+        plans = state.setdefault("fallback_plans", {})
+        if locale not in plans:
+            ids = {loc: set(s.reader().field_terms("id")) for loc, s in state["searchers"].items()}
+            order = [self.default_locale] + [loc for loc in self.locales if loc != self.default_locale]
+            covered, plan = [locale], []
+            for other in order:
+                if other == locale or other not in ids:
+                    continue
+                if ids[other] - set().union(*(ids.get(c, set()) for c in covered)):
+                    plan.append((other, query.Or([query.Term("locales", c) for c in covered])))
+                covered.append(other)
+            plans[locale] = plan
+        return plans[locale]
+
+    def _other_language(self, state, text: str, locale: str) -> str | None:
+        """The locale to search too when ``text`` is clearly in another language."""
+        language, probability = guess_language(clean_text(text), self.locales)
+        if language is None or language == language_of(locale) or probability < LIKELY_LANGUAGE:
+            return None
+        other = next((loc for loc in self.locales if language_of(loc) == language), None)
+        if other is None or other not in state["searchers"]:
+            return None
+        if probability >= CLEAR_LANGUAGE:
+            return other
+        # A weaker guess needs the words to back it: the other index must know
+        # more of them than the page's own.
+        words = [t.text for t in word_analyzer(other)(clean_text(text))]
+        page_lexicon, other_lexicon = self._lexicon(state, locale), self._lexicon(state, other)
+        known_here = sum(page_lexicon.knows(w, locale) for w in words) if page_lexicon else 0
+        known_there = sum(other_lexicon.knows(w, other) for w in words)
+        return other if known_there > known_here else None
 
     def document(self, locale: str, article_id: str) -> dict | None:
         """The stored fields of one article in one locale, or None."""
@@ -277,27 +469,40 @@ class SearchIndex:
             cache[locale] = sorted(docs, key=lambda d: d["title"].casefold())
         return cache[locale]
 
-    def _search_locale(self, state, text, index_locale, page_locale, limit, exclude) -> list[Hit]:
+    def _search_locale(self, state, text, index_locale, limit, *, weight, mask=None, page=None) -> list[dict]:
+        """Candidates from one locale's index: stored fields, weighted score and URL."""
         searcher = state["searchers"].get(index_locale)
         if searcher is None:
             return []
         user_query = split_query(text, index_locale)
-        whoosh_query = build_query(user_query, index_locale)
+        whoosh_query = build_query(user_query, index_locale, self._lexicon(state, index_locale))
         if whoosh_query is None:
             return []
-        # Skip the articles that the page's own locale already has.
-        mask = query.Term("locales", exclude) if exclude else None
         results = searcher.search(whoosh_query, limit=limit, mask=mask)
         return [
-            Hit(
-                id=hit["id"],
-                locale=index_locale,
-                title=hit["title"],
-                url=f"/{page_locale}/articles/{hit['id']}",
-                snippet=make_snippet(hit["body"], user_query, index_locale),
-                score=hit.score,
-                category=hit.get("category") or None,
-                outdated=bool(hit.get("outdated")),
-            )
+            {
+                "id": hit["id"],
+                "locale": index_locale,
+                "title": hit["title"],
+                "body": hit["body"],
+                "url": f"/{page or index_locale}/articles/{hit['id']}",
+                "score": hit.score * weight,
+                "category": hit.get("category") or None,
+                "outdated": bool(hit.get("outdated")),
+            }
             for hit in results
         ]
+
+    @staticmethod
+    def _hit(candidate: dict, text: str) -> Hit:
+        locale = candidate["locale"]
+        return Hit(
+            id=candidate["id"],
+            locale=locale,
+            title=candidate["title"],
+            url=candidate["url"],
+            snippet=make_snippet(candidate["body"], split_query(text, locale), locale),
+            score=candidate["score"],
+            category=candidate["category"],
+            outdated=candidate["outdated"],
+        )
