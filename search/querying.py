@@ -372,8 +372,9 @@ class SearchIndex:
 
         Meant for when a search found nothing: every word the index does not
         know is replaced by the closest, most common word of the locale's
-        articles (one edit from three letters, two from nine, any first
-        letter), and the correction is offered only if it finds something.
+        articles, allowing one edit more than the silent correction of
+        :meth:`search` and any first letter; the correction is offered only
+        if it finds something.
         """
         if locale not in self.locales:
             raise ValueError(f"unknown locale {locale!r}")
@@ -387,7 +388,7 @@ class SearchIndex:
         for word in words:
             replacement = word
             if len(word) >= 3 and not lexicon.knows(word, locale):
-                options = lexicon.words.corrections(word, max_edits=max(1, allowed_edits(word)), limit=1, same_first_letter=False)
+                options = lexicon.words.corrections(word, max_edits=allowed_edits(word) + 1, limit=1, same_first_letter=False)
                 if options:
                     replacement, changed = options[0].word, True
             corrected.append(replacement)
