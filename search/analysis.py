@@ -70,12 +70,17 @@ def language_of(locale: str) -> str:
     return re.split(r"[_\-]", locale, maxsplit=1)[0].lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ``text`` and remove accents, the way customers often type.
+
+    Cached: it runs on every word of every article and snippet, and words repeat.
 
     >>> fold("Teléfono Größe Œuvre ÇA")
     'telefono grosse oeuvre ca'
     """
+    if text.isascii():
+        return text.lower()
     text = text.lower().translate(_FOLD_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
