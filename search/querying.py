@@ -368,6 +368,11 @@ class SearchIndex:
         other_language = self._other_language(state, text, locale)
         if other_language is not None:
             found += self._search_locale(state, text, other_language, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        if not found:
+            # Nothing at all: a word or two of another language is too short
+            # to identify, but the other indexes' words can tell.
+            for other in self._locales_knowing(state, text, exclude=locale)[:1]:
+                found += self._search_locale(state, text, other, fetch, weight=OTHER_LANGUAGE_WEIGHT)
         best: dict[str, dict] = {}
         for candidate in found:
             if candidate["outdated"]:
@@ -422,6 +427,17 @@ class SearchIndex:
                     del self._lexicons[old]
                 self._lexicons[key] = lexicon
         return lexicon
+
+    def _locales_knowing(self, state, text: str, exclude: str) -> list[str]:
+        """Other locales whose articles use some of the words of ``text``, most words first."""
+        counts = []
+        for other in self.locales:
+            lexicon = self._lexicon(state, other) if other != exclude else None
+            if lexicon is not None:
+                known = sum(lexicon.knows(t.text, other) for t in word_analyzer(other)(clean_text(text)))
+                if known:
+                    counts.append((-known, self.locales.index(other), other))
+        return [other for _, _, other in sorted(counts)]
 
     def _fallback_plan(self, state, locale: str) -> list[tuple[str, query.Query]]:
         """Other locales to search for articles missing in ``locale``, with the mask of those to skip.

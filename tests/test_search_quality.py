@@ -138,3 +138,9 @@ def test_outdated_translations_rank_below_up_to_date_ones(small_help_center, tmp
 def test_article_missing_in_page_and_default_locale_is_found_in_another(small_help_center):
     hits = small_help_center.search("facturation trimestrielle ", "de", 5)
     assert [(h.id, h.locale) for h in hits] == [("only-fr", "fr")]
+
+
+def test_a_word_of_another_language_is_found_when_the_page_language_has_nothing(demo_search):
+    # Too short for language identification, but the Spanish articles use it.
+    hits = demo_search.search("reembolso", "it", 3)
+    assert hits and hits[0].id == "refunds" and hits[0].locale in ("es", "pt")
