@@ -49,6 +49,11 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False) -> int
     articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
     for error in articles.errors:
         click.echo(f"skipped {error}", err=True)
+    from search.synonyms import load_synonyms
+
+    synonym_problems = [problem for locale in config["LOCALES"] for problem in load_synonyms(locale)[1]]
+    for problem in synonym_problems:
+        click.echo(f"synonyms: skipped {problem}", err=True)
     report = build_index(articles, config["INDEX_DIR"], config["LOCALES"])
     if not quiet:
         counts = ", ".join(f"{locale} {count}" for locale, count in report.counts.items())
@@ -56,13 +61,13 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False) -> int
         click.echo(f"serving generation {report.generation} from {config['INDEX_DIR']}")
     if articles.errors:
         click.echo(f"{len(articles.errors)} file(s) skipped", err=True)
-        if strict:
-            return 1
+    if (articles.errors or synonym_problems) and strict:
+        return 1
     return 0
 
 
 @main.command()
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any article file was skipped.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any article file or synonym rule was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 def index(strict: bool, quiet: bool):
     """Build the search indexes from the article files.

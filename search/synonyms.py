@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections import defaultdict
 from pathlib import Path
 
 from .analysis import text_analyzer
 
 SYNONYMS_DIR = Path(__file__).with_name("synonyms")
+log = logging.getLogger(__name__)
 MAX_PHRASE_WORDS = 4
 
 
@@ -61,7 +63,13 @@ def _analysed(phrase: str, locale: str) -> tuple[str, ...]:
     return tuple(t.text for t in text_analyzer(locale)(phrase))
 
 
-def parse_synonyms(text: str, locale: str, source: str = "<synonyms>") -> Synonyms:
+def parse_synonyms(text: str, locale: str, source: str = "<synonyms>", problems: list[str] | None = None) -> Synonyms:
+    """The rules of a synonyms file.
+
+    A line that is not a rule raises :class:`SynonymFileError`, or, when a
+    ``problems`` list is given, is described there (``file:line: ...``) and
+    skipped, so one bad line never stops the search.
+    """
     alternatives: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
@@ -75,18 +83,42 @@ def parse_synonyms(text: str, locale: str, source: str = "<synonyms>") -> Synony
         sources = [p for p in (_analysed(s, locale) for s in sources) if p]
         targets = [p for p in (_analysed(t, locale) for t in targets) if p]
         if not sources or not targets or ("=>" not in line and len(sources) < 2):
-            raise SynonymFileError(f"{source}:{number}: expected 'a, b, c' or 'a => b, c' with words on each side")
+            problem = f"{source}:{number}: expected 'a, b, c' or 'a => b, c' with words on each side"
+            if problems is None:
+                raise SynonymFileError(problem)
+            problems.append(problem)
+            continue
         for phrase in sources:
             alternatives[phrase].update(t for t in targets if t != phrase)
     return Synonyms({k: tuple(sorted(v)) for k, v in alternatives.items() if v})
 
 
+def synonyms_path(locale: str) -> Path | None:
+    """The file of ``locale`` (``pt_BR.txt``, else ``pt.txt``), or None."""
+    for name in (locale, locale.split("_")[0].split("-")[0]):
+        path = SYNONYMS_DIR / f"{name}.txt"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_synonyms(locale: str) -> tuple[Synonyms, list[str]]:
+    """The synonyms of ``locale`` and the problems of its file (bad lines are skipped)."""
+    path = synonyms_path(locale)
+    if path is None:
+        return Synonyms({}), []
+    problems: list[str] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Synonyms({}), [f"{path}: cannot read: {exc}"]
+    return parse_synonyms(text, locale, str(path), problems), problems
+
+
 @functools.cache
 def synonyms_for(locale: str) -> Synonyms:
     """The synonyms of ``locale`` (none when it has no file), read once per process."""
-    path = SYNONYMS_DIR / f"{locale}.txt"
-    if not path.is_file():
-        path = SYNONYMS_DIR / f"{locale.split('_')[0].split('-')[0]}.txt"
-    if not path.is_file():
-        return Synonyms({})
-    return parse_synonyms(path.read_text(encoding="utf-8"), locale, str(path))
+    synonyms, problems = load_synonyms(locale)
+    for problem in problems:
+        log.warning("synonyms: skipped %s", problem)
+    return synonyms

@@ -7,7 +7,7 @@ import pytest
 from kb.articles import load_articles
 from search.indexing import build_index
 from search.querying import SearchIndex
-from search.synonyms import SynonymFileError, parse_synonyms, synonyms_for
+from search.synonyms import SynonymFileError, load_synonyms, parse_synonyms, synonyms_for
 from search.vocabulary import Vocabulary, allowed_edits
 
 from .conftest import LOCALES, write_article
@@ -144,3 +144,15 @@ def test_a_word_of_another_language_is_found_when_the_page_language_has_nothing(
     # Too short for language identification, but the Spanish articles use it.
     hits = demo_search.search("reembolso", "it", 3)
     assert hits and hits[0].id == "refunds" and hits[0].locale in ("es", "pt")
+
+
+def test_a_bad_synonym_line_is_reported_and_skipped():
+    problems = []
+    rules = parse_synonyms("pin, code\nlonely\nbill, invoice\n", "en", "en.txt", problems)
+    assert problems == ["en.txt:2: expected 'a, b, c' or 'a => b, c' with words on each side"]
+    assert ("pin",) in rules.alternatives and ("bill",) in rules.alternatives
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_shipped_synonym_files_have_no_bad_line(locale):
+    assert load_synonyms(locale)[1] == []
