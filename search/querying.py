@@ -190,7 +190,7 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
                     boost = TYPING_WEIGHT * CORRECTION_WEIGHT / correction.edits
                     options.append(query.Term("typing", correction.word, boost=boost))
         if options:
-            clauses.append(_Or(options) if len(options) > 1 else options[0])
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
     clauses.extend(_synonym_queries(user_query, locale))
     if not clauses:
         return None

@@ -156,3 +156,16 @@ def test_a_bad_synonym_line_is_reported_and_skipped():
 @pytest.mark.parametrize("locale", LOCALES)
 def test_shipped_synonym_files_have_no_bad_line(locale):
     assert load_synonyms(locale)[1] == []
+
+
+def test_the_word_being_typed_counts_once_whole_or_as_a_beginning(tmp_path):
+    root = tmp_path / "articles"
+    write_article(root, "en/domain.md", "---\nid: domain\ntitle: Adding a sending domain\n---\nVerify the domain you send from.\n")
+    write_article(root, "en/dkim.md", "---\nid: dkim\ntitle: DKIM records\n---\nPublish the DKIM record of your domain.\n")
+    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
+    search_index = SearchIndex(tmp_path / "index", ("en",), "en")
+    try:
+        # "domain" is complete but still being typed: it must not outweigh "dkim".
+        assert ids(search_index.search("set up dkim for my domain", "en")) == ["dkim", "domain"]
+    finally:
+        search_index.close()
