@@ -59,3 +59,9 @@ def test_security_headers(client):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"]
+
+
+def test_search_page_offers_a_correction_when_nothing_matches(client):
+    html = client.get("/en/search?q=paswrd").get_data(as_text=True)
+    assert 'href="/en/search?q=password">password</a>' in html
+    assert "Did you mean" not in client.get("/en/search?q=password").get_data(as_text=True)
