@@ -139,23 +139,25 @@ class Lexicon:
 
     ``words``: the articles' words unstemmed, for corrections and compound
     splitting; ``beginnings``: the edge n-grams of the typing field, for a
-    misspelt word still being typed; ``terms``: every stem of the ranked fields.
+    misspelt word still being typed; ``terms``: every stem of the ranked fields;
+    ``field_terms``: the stems of each ranked field, so that a query asks each
+    field only for the terms it has.
     """
 
     words: Vocabulary
     beginnings: Vocabulary
     terms: frozenset[str]
+    field_terms: dict[str, frozenset[str]]
 
     @classmethod
     def read(cls, reader) -> Lexicon:
         def frequencies(field):
             return {term: reader.doc_frequency(field, term) for term in reader.field_terms(field)} if field in reader.indexed_field_names() else {}
 
-        terms = set()
-        for field in FIELD_WEIGHTS:
-            if field in reader.indexed_field_names():
-                terms.update(reader.field_terms(field))
-        return cls(Vocabulary(frequencies("words")), Vocabulary(frequencies("typing")), frozenset(terms))
+        indexed = set(reader.indexed_field_names())
+        field_terms = {field: frozenset(reader.field_terms(field)) if field in indexed else frozenset() for field in FIELD_WEIGHTS}
+        terms = frozenset().union(*field_terms.values())
+        return cls(Vocabulary(frequencies("words")), Vocabulary(frequencies("typing")), terms, field_terms)
 
     def knows(self, word: str, locale: str) -> bool:
         """True when a customer word matches the index as it is."""
@@ -191,7 +193,7 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
                     options.append(query.Term("typing", correction.word, boost=boost))
         if options:
             clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
-    clauses.extend(_synonym_queries(user_query, locale))
+    clauses.extend(_synonym_queries(user_query, locale, lexicon))
     if not clauses:
         return None
     if len(clauses) == 1:
@@ -203,26 +205,29 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
     terms = _analyzed(word, locale)
     if not terms:
         return None
-    options = [_word_clause(terms)]
+    options = [_word_clause(terms, lexicon=lexicon)]
     if lexicon is not None and not lexicon.knows(word, locale):
         parts = lexicon.words.compound_parts(word, language_of(locale))
         if parts:
-            part_clauses = [_word_clause(_analyzed(part, locale)) for part in parts]
+            part_clauses = [_word_clause(_analyzed(part, locale), lexicon=lexicon) for part in parts]
             options.append(query.And(part_clauses, boost=COMPOUND_WEIGHT))
         if correct:
             for correction in lexicon.words.corrections(word):
                 corrected = _analyzed(correction.word, locale)
                 if corrected and corrected != terms:
-                    options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits))
+                    options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
     return _Or(options) if len(options) > 1 else options[0]
 
 
-def _synonym_queries(user_query: UserQuery, locale: str) -> list[query.Query]:
+def _synonym_queries(user_query: UserQuery, locale: str, lexicon: Lexicon | None) -> list[query.Query]:
     words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
     terms = tuple(t for word in words for t in _analyzed(word, locale))
     queries = []
     for _, _, alternatives in synonyms_for(locale).expansions(terms):
-        options = [query.And([_word_clause((t,)) for t in alt]) if len(alt) > 1 else _word_clause(alt) for alt in alternatives]
+        options = [
+            query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
+            for alt in alternatives
+        ]
         queries.append(_Or(options, boost=SYNONYM_WEIGHT))
     return queries
 
@@ -238,10 +243,19 @@ class _Or(query.Or):
     matcher_type = query.Or.DEFAULT_MATCHER
 
 
-def _word_clause(terms: Sequence[str], boost: float = 1.0) -> query.Query:
-    """One customer word, matched in every field at that field's weight."""
+def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
+    """One customer word, matched in every field at that field's weight.
+
+    With a ``lexicon``, fields that lack a term are not asked for it (an
+    absent term still costs a dictionary lookup per field).
+    """
     return _Or(
-        [query.Term(field, term, boost=weight * boost) for term in terms for field, weight in FIELD_WEIGHTS.items()]
+        [
+            query.Term(field, term, boost=weight * boost)
+            for term in terms
+            for field, weight in FIELD_WEIGHTS.items()
+            if lexicon is None or term in lexicon.field_terms[field]
+        ]
     )
 
 
