@@ -92,15 +92,20 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     lang = lang or config["DEFAULT_LOCALE"]
     if lang not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--lang")
+    search_index = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
     try:
-        hits = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"]).search(text, lang, limit)
+        hits = search_index.search(text, lang, limit)
+        suggestion = search_index.did_you_mean(text, lang) if not hits and text.strip() else None
     except IndexNotBuilt as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps({"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2))
+        body = {"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}
+        if suggestion:
+            body["did_you_mean"] = suggestion
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo("no results")
+        click.echo(f"no results; did you mean: {suggestion}" if suggestion else "no results")
     for number, hit in enumerate(hits, start=1):
         other = f" [{hit.locale}]" if hit.locale != lang else ""
         click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")

@@ -151,10 +151,15 @@ class Lexicon:
 
     @classmethod
     def read(cls, reader) -> Lexicon:
-        def frequencies(field):
-            return {term: reader.doc_frequency(field, term) for term in reader.field_terms(field)} if field in reader.indexed_field_names() else {}
-
         indexed = set(reader.indexed_field_names())
+
+        def frequencies(field):
+            # One pass over the field's dictionary, reading each entry's frequency on the way.
+            if field not in indexed:
+                return {}
+            decode = reader.schema[field].from_bytes
+            return {decode(term): info.doc_frequency() for term, info in reader.iter_field(field)}
+
         field_terms = {field: frozenset(reader.field_terms(field)) if field in indexed else frozenset() for field in FIELD_WEIGHTS}
         terms = frozenset().union(*field_terms.values())
         return cls(Vocabulary(frequencies("words")), Vocabulary(frequencies("typing")), terms, field_terms)

@@ -91,3 +91,11 @@ def test_eval_names_the_bad_line_of_a_query_file(runner, tmp_path):
     result = runner.invoke(main, ["eval", str(queries)])
     assert result.exit_code == 1
     assert f"{queries}:2:" in result.output
+
+
+def test_search_offers_a_correction_when_nothing_matches(runner):
+    assert runner.invoke(main, ["index", "--quiet"]).exit_code == 0
+    result = runner.invoke(main, ["search", "paswrd"])
+    assert result.exit_code == 0 and "no results; did you mean: password" in result.output
+    body = json.loads(runner.invoke(main, ["search", "paswrd", "--json"]).output)
+    assert body["results"] == [] and body["did_you_mean"] == "password"
