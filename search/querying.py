@@ -9,12 +9,13 @@ analysis and the query is built from Whoosh query objects directly.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import os
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from whoosh import highlight, index, query, scoring
@@ -129,8 +130,10 @@ def split_query(text: str, locale: str) -> UserQuery:
     return UserQuery(tuple(w for w, _ in tokens), None)
 
 
-def _analyzed(word: str, locale: str) -> list[str]:
-    return [t.text for t in text_analyzer(locale)(word)]
+@functools.lru_cache(maxsize=65536)
+def _analyzed(word: str, locale: str) -> tuple[str, ...]:
+    """The ranked terms of one word (cached: snippets analyse every word of an article)."""
+    return tuple(t.text for t in text_analyzer(locale)(word))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -273,29 +276,44 @@ class _MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
-def make_snippet(text: str, user_query: UserQuery, locale: str) -> str:
+def make_snippet(
+    text: str, user_query: UserQuery, locale: str, matched_terms: Collection[tuple[str, str]] = ()
+) -> str:
     """An HTML-escaped extract of ``text`` with matched words in ``<mark>``.
 
     Words match when their stem equals a finished query word's stem or when
-    they start with the word still being typed.
+    they start with the word still being typed. ``matched_terms`` are the
+    ``(field, term)`` pairs of the query that found the article, so that
+    corrections, synonyms and compound parts are shown too.
 
     >>> make_snippet("To reset a <b>forgotten</b> password, log in.", UserQuery(("resetting",), "forg"), "en")
     'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in'
+    >>> make_snippet("Ask for a refund.", UserQuery(("chargeback",), None), "en", [("body", "refund")])
+    'Ask for a <mark>refund</mark>'
     """
     stems = {t for word in user_query.words for t in _analyzed(word, locale)}
     if user_query.partial:
         stems.update(_analyzed(user_query.partial, locale))
-    partial = user_query.partial if user_query.partial and len(user_query.partial) >= EDGE_MIN else None
+    beginnings = {user_query.partial} if user_query.partial and len(user_query.partial) >= EDGE_MIN else set()
+    for field, term in matched_terms:
+        if field == "typing":
+            beginnings.add(term)
+        elif field in FIELD_WEIGHTS:
+            stems.add(term)
+    # Snowball stems begin like their word: only words that share the first
+    # two letters of a stem are stemmed, which keeps long articles cheap.
+    heads = {stem[:2] for stem in stems}
 
     def matched(tokens):
         for t in tokens:
-            t.matched = t.text in stems
-            if not t.matched and partial:
+            word = t.text
+            t.matched = word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale))
+            if not t.matched and beginnings:
                 raw = fold(text[t.startchar : t.endchar]).replace("’", "'")
-                t.matched = any(part.startswith(partial) for part in raw.split("'"))
+                t.matched = any(part.startswith(b) for part in raw.split("'") for b in beginnings)
             yield t
 
-    tokens = matched(text_analyzer(locale)(text, chars=True, mode="query", removestops=False))
+    tokens = matched(prefix_analyzer(locale)(text, chars=True))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     fragments = highlight.top_fragments(
         fragmenter.fragment_tokens(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
@@ -526,6 +544,7 @@ class SearchIndex:
         if whoosh_query is None:
             return []
         results = searcher.search(whoosh_query, limit=limit, mask=mask)
+        matched_terms = frozenset(whoosh_query.iter_all_terms())
         return [
             {
                 "id": hit["id"],
@@ -536,6 +555,7 @@ class SearchIndex:
                 "score": hit.score * weight,
                 "category": hit.get("category") or None,
                 "outdated": bool(hit.get("outdated")),
+                "matched_terms": matched_terms,
             }
             for hit in results
         ]
@@ -548,7 +568,7 @@ class SearchIndex:
             locale=locale,
             title=candidate["title"],
             url=candidate["url"],
-            snippet=make_snippet(candidate["body"], split_query(text, locale), locale),
+            snippet=make_snippet(candidate["body"], split_query(text, locale), locale, candidate["matched_terms"]),
             score=candidate["score"],
             category=candidate["category"],
             outdated=candidate["outdated"],

@@ -169,3 +169,10 @@ def test_the_word_being_typed_counts_once_whole_or_as_a_beginning(tmp_path):
         assert ids(search_index.search("set up dkim for my domain", "en")) == ["dkim", "domain"]
     finally:
         search_index.close()
+
+
+def test_snippets_show_corrections_and_synonyms_that_matched(demo_search):
+    (hit,) = demo_search.search("chargeback ", "en", 1)
+    assert "<mark>refund" in hit.snippet.lower()
+    (hit,) = demo_search.search("unsubscibe link ", "en", 1)
+    assert "<mark>unsubscribe" in hit.snippet.lower()
