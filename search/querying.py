@@ -19,6 +19,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from whoosh import highlight, index, query, scoring
+from whoosh.analysis import Token
 
 from .analysis import EDGE_MAX, EDGE_MIN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
@@ -276,6 +277,16 @@ class _MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
+@functools.lru_cache(maxsize=512)
+def _words_with_offsets(text: str, locale: str) -> tuple[tuple[str, int, int], ...]:
+    """The folded words of an article body with their character offsets.
+
+    Cached for the most recently shown bodies: the same articles come back
+    for each letter the customer types.
+    """
+    return tuple((t.text, t.startchar, t.endchar) for t in prefix_analyzer(locale)(text, chars=True))
+
+
 def make_snippet(
     text: str, user_query: UserQuery, locale: str, matched_terms: Collection[tuple[str, str]] = ()
 ) -> str:
@@ -304,16 +315,16 @@ def make_snippet(
     # two letters of a stem are stemmed, which keeps long articles cheap.
     heads = {stem[:2] for stem in stems}
 
-    def matched(tokens):
-        for t in tokens:
-            word = t.text
+    def matched():
+        for word, start, end in _words_with_offsets(text, locale):
+            t = Token(chars=True, text=word, startchar=start, endchar=end, boost=1.0)
             t.matched = word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale))
             if not t.matched and beginnings:
-                raw = fold(text[t.startchar : t.endchar]).replace("’", "'")
+                raw = fold(text[start:end]).replace("’", "'")
                 t.matched = any(part.startswith(b) for part in raw.split("'") for b in beginnings)
             yield t
 
-    tokens = matched(prefix_analyzer(locale)(text, chars=True))
+    tokens = matched()
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     fragments = highlight.top_fragments(
         fragmenter.fragment_tokens(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
