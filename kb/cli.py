@@ -51,6 +51,11 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False) -> int
     articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
     for error in articles.errors:
         click.echo(f"skipped {error}", err=True)
+    from search.synonyms import load_synonyms
+
+    synonym_problems = [problem for locale in config["LOCALES"] for problem in load_synonyms(locale)[1]]
+    for problem in synonym_problems:
+        click.echo(f"synonyms: skipped {problem}", err=True)
     report = build_index(articles, config["INDEX_DIR"], config["LOCALES"])
     if not quiet:
         counts = ", ".join(f"{locale} {count}" for locale, count in report.counts.items())
@@ -58,13 +63,13 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False) -> int
         click.echo(f"serving generation {report.generation} from {config['INDEX_DIR']}")
     if articles.errors:
         click.echo(f"{len(articles.errors)} file(s) skipped", err=True)
-        if strict:
-            return 1
+    if (articles.errors or synonym_problems) and strict:
+        return 1
     return 0
 
 
 @main.command()
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any article file was skipped.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any article file or synonym rule was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 def index(strict: bool, quiet: bool):
     """Build the search indexes from the article files.
@@ -89,18 +94,63 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     lang = lang or config["DEFAULT_LOCALE"]
     if lang not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--lang")
+    search_index = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
     try:
-        hits = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"]).search(text, lang, limit)
+        hits = search_index.search(text, lang, limit)
+        suggestion = search_index.did_you_mean(text, lang) if not hits and text.strip() else None
     except IndexNotBuilt as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps({"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2))
+        body = {"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}
+        if suggestion:
+            body["did_you_mean"] = suggestion
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo("no results")
+        click.echo(f"no results; did you mean: {suggestion}" if suggestion else "no results")
     for number, hit in enumerate(hits, start=1):
         other = f" [{hit.locale}]" if hit.locale != lang else ""
         click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")
+
+
+@main.command(name="eval")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--split", type=click.Choice(["all", "dev", "heldout"]), default="all", show_default=True,
+    help="Which queries to score: those used while tuning (dev), the held-out ones, or all.",
+)
+@click.option("--misses", is_flag=True, help="Also list the queries whose expected article was not ranked first.")
+def eval_command(files: tuple[str, ...], split: str, misses: bool):
+    """Score the search on judged queries in FILES (tab-separated).
+
+    Each line gives a locale, a kind of query, a split (dev or heldout), the
+    id of the article that answers it, and the query. The articles of
+    KB_ARTICLES_DIR are indexed twice in a temporary folder, once with the
+    help center's search and once with plain Whoosh (StandardAnalyzer, no
+    tuning), and MRR@5 and recall@5 are printed for both, per locale and per
+    kind, with the median time per query.
+    """
+    from search.evaluation import QueryFileError, evaluate, read_queries
+
+    from .articles import load_articles
+
+    config = _config()
+    try:
+        judgements = [j for path in files for j in read_queries(path)]
+        judgements = [j for j in judgements if split == "all" or j.split == split]
+        if not judgements:
+            raise click.ClickException(f"no {split} queries in {', '.join(files)}")
+        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+        for error in articles.errors:
+            click.echo(f"skipped {error}", err=True)
+        report = evaluate(articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements, progress=lambda m: click.echo(m, err=True))
+    except QueryFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.table())
+    if misses:
+        click.echo("\nnot first (tuned):")
+        for judgement, ids in report.misses:
+            click.echo(f"  {judgement.locale} {judgement.kind:<10} {judgement.query!r} -> {judgement.expected}: {', '.join(ids) or 'nothing'}")
 
 
 @main.command()

@@ -242,3 +242,9 @@ def test_an_outdated_translation_says_so_and_links_the_source(client):
     assert "neuesten Änderungen" in notice.get_text()
     assert notice.a["href"] == "/en/articles/contact-support" and notice.a.get_text() == "Aktuelle Fassung auf Englisch lesen"
     assert BeautifulSoup(client.get("/de/articles/invoices").get_data(as_text=True), "html.parser").select_one(".notice") is None
+
+
+def test_search_page_offers_a_correction_when_nothing_matches(client):
+    html = client.get("/en/search?q=paswrd").get_data(as_text=True)
+    assert 'href="/en/search?q=password">password</a>' in html
+    assert "Did you mean" not in client.get("/en/search?q=password").get_data(as_text=True)

@@ -92,8 +92,14 @@ def suggest():
     lang = _lang()
     limit = _limit()
     q = request.args.get("q", "")
-    hits = search_index().search(q, lang, limit) if q.strip() else []
-    return jsonify({"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]})
+    index = search_index()
+    hits = index.search(q, lang, limit) if q.strip() else []
+    body = {"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]}
+    if not hits and q.strip():
+        suggestion = index.did_you_mean(q, lang)
+        if suggestion:
+            body["did_you_mean"] = suggestion
+    return jsonify(body)
 
 
 @bp.get("/openapi.json")

@@ -281,11 +281,19 @@ def search():
         page = max(1, min(int(request.args.get("page", "1")), MAX_PAGES))
     except ValueError:
         page = 1
-    hits = search_index().search(q, g.locale, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else []
+    index = search_index()
+    hits = index.search(q, g.locale, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else []
+    suggestion = index.did_you_mean(q, g.locale) if q.strip() and not hits else None
     start = (page - 1) * RESULTS_PER_PAGE
     pages = max(1, -(-len(hits) // RESULTS_PER_PAGE))
     return render_template(
-        "search.html", q=q, hits=hits[start : start + RESULTS_PER_PAGE], page=page, pages=pages, total=len(hits)
+        "search.html",
+        q=q,
+        hits=hits[start : start + RESULTS_PER_PAGE],
+        page=page,
+        pages=pages,
+        total=len(hits),
+        suggestion=suggestion,
     )
 
 
