@@ -69,7 +69,7 @@ def test_article_helpful_feedback_is_recorded_and_makes_articles_popular(client,
     from .helpers import form_action, form_values, soup
 
     page = client.get("/es/articles/spf-dkim")
-    assert soup(page).find(id="feedback").legend.text == "Was this article helpful?"
+    assert soup(page).find(id="feedback").legend.text == "¿Te ha resultado útil este artículo?"
     values = form_values(page, "feedback")
     response = client.post(form_action(page, "feedback"), data={**values, "answer": "yes"})
     assert response.status_code == 303 and response.headers["Location"] == "/es/articles/spf-dkim#feedback"

@@ -3,9 +3,10 @@
 The pseudo-locale's catalog is built here from the template: each string is
 accented and wrapped in brackets (``[Ŝéàŕçĥ]``). Text left over once the
 bracketed parts are removed was never translated. Content is not interface:
-article bodies, article titles and snippets (marked with their own ``lang``)
-and language names (links with ``hreflang``) are left out, as is the
-product name.
+article bodies, article titles and snippets (marked with their own ``lang``),
+language names (links with ``hreflang``), what the customer typed and ticket
+numbers (``translate="no"``) and dates formatted by Babel (``<time>``) are
+left out, as is the product name.
 
 Esperanto's code stands in for the pseudo-locale: Babel must know a locale
 to format its dates and numbers, and the help center does not serve it.
@@ -73,6 +74,8 @@ def untranslated_text(html: str) -> list[str]:
             continue
         if node.find_parent(attrs={"hreflang": True}):
             continue  # a link to another language, named in that language
+        if node.find_parent(attrs={"translate": "no"}) or node.find_parent("time"):
+            continue  # the customer's own words, a ticket number, a date from Babel
         if node.parent.name == "title":
             # The title of an article page starts with the article's own title.
             article_title = soup.select_one("article h1")
@@ -138,7 +141,7 @@ def pseudo_index_dir(tmp_path_factory):
 def pseudo_app(tmp_path, pseudo_catalogs, index_dir):
     instance = tmp_path / "instance"
     real = ready_catalog_dir(instance / "translations")
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "INSTANCE_DIR": instance,
@@ -146,8 +149,12 @@ def pseudo_app(tmp_path, pseudo_catalogs, index_dir):
             "INDEX_DIR": index_dir,
             "LOCALES": (*LOCALES, PSEUDO),
             "BABEL_TRANSLATION_DIRECTORIES": f"{real};{pseudo_catalogs}",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'pseudo.sqlite3'}",
+            "MIN_FILL_SECONDS": 0,
         }
     )
+    app.extensions["kb.db"].upgrade()
+    return app
 
 
 @pytest.fixture
@@ -165,6 +172,11 @@ PAGES = {
     "second search page": ("get", f"/{PSEUDO}/search?q=support&page=2", 200),
     "search without results": ("get", f"/{PSEUDO}/search?q=zzzzqqq", 200),
     "empty search": ("get", f"/{PSEUDO}/search", 200),
+    "contact: subject": ("get", f"/{PSEUDO}/contact", 200),
+    "contact: suggestions": ("get", f"/{PSEUDO}/contact/suggestions?subject=invoice", 200),
+    "contact: no suggestions": ("get", f"/{PSEUDO}/contact/suggestions?subject=zzzzqqq", 200),
+    "contact: article": ("get", f"/{PSEUDO}/contact/articles/invoices?subject=invoice", 200),
+    "contact: ticket form": ("get", f"/{PSEUDO}/contact/ticket?subject=invoice", 200),
     "404": ("get", f"/{PSEUDO}/articles/no-such-article", 404),
     "405": ("post", f"/{PSEUDO}/search", 405),
 }
@@ -178,6 +190,52 @@ def test_every_visible_string_of_the_page_went_through_gettext(pseudo_client, na
     html = response.get_data(as_text=True)
     assert f'<html lang="{PSEUDO}">' in html
     assert "[" in html, "the pseudo-locale catalog was not used"
+    assert untranslated_text(html) == []
+
+
+def test_ticket_form_errors_confirmation_and_emails_went_through_gettext(pseudo_client):
+    from kb.models import OutboxMessage
+
+    from .helpers import open_ticket_form, submit
+
+    form_page = open_ticket_form(pseudo_client, locale=PSEUDO, subject="invoice")
+    refused = submit(pseudo_client, form_page, locale=PSEUDO, email="not an address", description="")
+    assert refused.status_code == 422
+    assert untranslated_text(refused.get_data(as_text=True)) == []
+    sent = submit(pseudo_client, refused, locale=PSEUDO)
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    confirmation = pseudo_client.get(sent.headers["Location"])
+    assert confirmation.status_code == 200
+    assert untranslated_text(confirmation.get_data(as_text=True)) == []
+    app = pseudo_client.application
+    with app.extensions["kb.db"].reading() as db:
+        from sqlalchemy import select
+
+        messages = db.scalars(select(OutboxMessage)).all()
+    import email
+    from email import policy
+
+    (mail,) = [
+        email.message_from_bytes(m.payload, policy=policy.default)
+        for m in messages
+        if m.kind == "email" and m.recipient == "ana@example.com"
+    ]
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    lines = [line for line in f"{mail['Subject']}\n{body}".splitlines() if line.strip()]
+    # What is left once translated text, the product's name, links, the ticket
+    # number and addresses are removed must have no letters.
+    leftovers = [
+        line for line in lines
+        if re.search(r"[^\W\d_]", re.sub(r"\[[^\]]*\]|Plumora|https?://\S+|PLM-\w+|\S+@\S+", " ", line))
+    ]
+    assert leftovers == [], leftovers
+
+
+def test_staff_sign_in_went_through_gettext(pseudo_client):
+    response = pseudo_client.get("/admin/login", headers={"Accept-Language": PSEUDO})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{PSEUDO}">' in html
     assert untranslated_text(html) == []
 
 
