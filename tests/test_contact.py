@@ -327,3 +327,11 @@ def test_expired_token_on_did_this_solve_asks_again_with_the_subject_kept(client
     page = client.get(response.headers["Location"])
     assert soup(page).select_one(".flash[role=status]") and form_values(page, "solved")["subject"] == "my password"
     assert count(app, ArticleFeedback) == 0
+
+
+@pytest.mark.parametrize("path", ["/fr/contact", "/fr/contact/suggestions", "/fr/contact/articles/invoices", "/fr/contact/ticket"])
+def test_switching_language_keeps_the_subject(client, path):
+    page = soup(client.get(path, query_string={"subject": "facture impayée"}))
+    link = page.find("a", hreflang="de", attrs={"lang": "de"}) or page.find("a", hreflang="de")
+    assert link["href"].startswith(path.replace("/fr/", "/de/"))
+    assert "subject=facture+impay%C3%A9e" in link["href"] or "subject=facture%20impay%C3%A9e" in link["href"]

@@ -129,7 +129,14 @@ def datetime_format(value: dt.datetime) -> str:
 
 
 # Query parameters that are part of a page's content, kept when switching language.
-KEPT_QUERY_ARGS = {"pages.search": ("q", "page")}
+KEPT_QUERY_ARGS = {
+    "pages.search": ("q", "page"),
+    # The contact flow keeps the customer's subject in the other language.
+    "contact.start": ("subject",),
+    "contact.suggestions": ("subject",),
+    "contact.article": ("subject",),
+    "contact.ticket": ("subject",),
+}
 
 
 def url_in_locale(locale: str, *, external: bool = False) -> str:
