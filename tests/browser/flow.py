@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import quote
 
 from playwright.sync_api import Page, expect
 
@@ -19,8 +20,11 @@ SUBJECTS = {
 
 
 def type_subject(page: Page, locale: str, subject: str) -> None:
+    """Type ``subject`` key by key; return once the suggestions for all of it are shown."""
     page.goto(f"/{locale}/contact")
-    page.locator("#contact-subject").press_sequentially(subject, delay=30)
+    whole = "q=" + quote(subject, safe="")
+    with page.expect_response(lambda response: "/api/suggest?" in response.url and response.url.endswith(whole)):
+        page.locator("#contact-subject").press_sequentially(subject, delay=30)
     expect(page.locator("#contact-suggestions [role=option]").first).to_be_visible()
 
 

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from ..conftest import LOCALES
 from .conftest import DESKTOP, PHONE
-from .flow import SUBJECTS
+from .flow import SUBJECTS, type_subject
 
 BLOCKING = {"serious", "critical"}
 # WCAG 2.2 AA (target size is only in its rules) and axe's best practices.
@@ -48,9 +48,7 @@ def test_no_serious_or_critical_violation_on_the_main_pages(page, locale):
                 found[f"{name} ({width})"] = violations
         page.set_viewport_size(DESKTOP)
     # The contact page with its suggestions open, as a customer sees it.
-    page.goto(f"/{locale}/contact")
-    page.locator("#contact-subject").press_sequentially(SUBJECTS[locale], delay=20)
-    page.locator("#contact-suggestions [role=option]").first.wait_for()
+    type_subject(page, locale, SUBJECTS[locale])
     page.locator("#contact-subject").press("ArrowDown")
     if violations := blocking_violations(page):
         found["contact with suggestions"] = violations

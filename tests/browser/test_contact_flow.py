@@ -35,7 +35,8 @@ def test_suggestions_are_usable_by_keyboard_only(page):
             break
     else:
         pytest.fail("the subject field cannot be reached with Tab")
-    page.keyboard.type("password", delay=30)
+    with page.expect_response(lambda response: response.url.endswith("q=password")):
+        page.keyboard.type("password", delay=30)
     options = page.locator("#contact-suggestions [role=option]")
     expect(options.first).to_be_visible()
     page.keyboard.press("ArrowDown")

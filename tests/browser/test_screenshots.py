@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import DESKTOP, PHONE, SCREENSHOTS, new_page
-from .flow import still_need_help
+from .flow import still_need_help, type_subject
 
 PAGES = {
     "home": "/en/",
@@ -33,9 +33,7 @@ def test_screenshots_of_the_main_pages(browser, base_url, width_name):
         still_need_help(page)
         written.append(SCREENSHOTS / f"ticket-form-{width_name}.png")
         page.screenshot(path=written[-1], full_page=True)
-        page.goto("/en/contact")
-        page.locator("#contact-subject").press_sequentially("invoice", delay=20)
-        page.locator("#contact-suggestions [role=option]").first.wait_for()
+        type_subject(page, "en", "invoice")
         page.locator("#contact-subject").press("ArrowDown")
         written.append(SCREENSHOTS / f"contact-suggestions-{width_name}.png")
         page.screenshot(path=written[-1])
