@@ -1,6 +1,6 @@
 """Screenshots of the main pages at phone and desktop widths, for people to look at.
 
-Written to artifacts/screenshots/ (git-ignored, kept by CI); the two in
+Written to artifacts/screenshots/ (git-ignored; a CI run leaves them there); the two in
 docs/screenshots/ that the README shows were copied from there.
 """
 
