@@ -1,0 +1,61 @@
+"""axe-core (vendored by the axe-playwright-python package) on the main pages in every language."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from ..conftest import LOCALES
+from .conftest import DESKTOP, PHONE
+from .flow import SUBJECTS, type_subject
+
+BLOCKING = {"serious", "critical"}
+# WCAG 2.2 AA (target size is only in its rules) and axe's best practices.
+RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}
+
+
+def main_pages(locale: str) -> dict[str, str]:
+    subject = SUBJECTS[locale]
+    return {
+        "home": f"/{locale}/",
+        "article": f"/{locale}/articles/invoices",
+        "article with code": f"/{locale}/articles/api-keys",  # untranslated in Italian
+        "article with a table": f"/{locale}/articles/support-plans-priority",
+        "search": f"/{locale}/search?q={subject}",
+        "contact": f"/{locale}/contact",
+        "suggestions": f"/{locale}/contact/suggestions?subject={subject}",
+        "ticket form": f"/{locale}/contact/ticket?subject={subject}",
+    }
+
+
+def blocking_violations(page) -> list[str]:
+    results = Axe().run(page, options=RULES)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_serious_or_critical_violation_on_the_main_pages(page, locale):
+    found = {}
+    for name, path in main_pages(locale).items():
+        page.goto(path)
+        for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            if violations := blocking_violations(page):
+                found[f"{name} ({width})"] = violations
+        page.set_viewport_size(DESKTOP)
+    # The contact page with its suggestions open, as a customer sees it.
+    type_subject(page, locale, SUBJECTS[locale])
+    page.locator("#contact-subject").press("ArrowDown")
+    if violations := blocking_violations(page):
+        found["contact with suggestions"] = violations
+    assert not found, found
+
+
+def test_the_scan_finds_a_real_violation(page):
+    """The scan can fail: a page with an unlabelled field and no title is caught."""
+    page.set_content("<html><body><input type=text><img src=x.png></body></html>")
+    assert any(v.startswith(("image-alt", "label")) for v in blocking_violations(page))
