@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 
@@ -68,3 +78,49 @@ def submit(client, form_page, locale="en", files=(), **changes):
     if files:
         data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post(f"/{locale}/contact/ticket", data=data, content_type="multipart/form-data")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url: str):
+    """(status, body) of a GET, for any status."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@contextlib.contextmanager
+def kb_serve(env: dict, log_path: Path, *, workers: int = 2, ready_seconds: float = 90):
+    """Run ``kb serve`` (real gunicorn) on a free port; yield its base URL.
+
+    Its output goes to ``log_path``, shown when it fails to start; the whole
+    process group is stopped afterwards.
+    """
+    port = free_port()
+    kb = Path(sys.executable).with_name("kb")
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(kb), "serve", "--port", str(port), "--workers", str(workers)],
+            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + ready_seconds
+            while True:
+                try:
+                    http_get(base + "/api/openapi.json")
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError(log_path.read_text(errors="replace")) from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)

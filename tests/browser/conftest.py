@@ -7,10 +7,6 @@ gets a fresh browser context (cookies, storage) of its own.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +14,8 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import sync_playwright
 
 from ..conftest import DEMO_ARTICLES
+from ..helpers import free_port, kb_serve
 from ..test_outbox import Inbox
-from ..test_serve import free_port, get
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling home, which
@@ -56,10 +52,8 @@ def smtp_inbox():
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory, smtp_inbox):
     _inbox, smtp_port = smtp_inbox
-    port = free_port()
     instance = tmp_path_factory.mktemp("browser-instance")
     env = {
-        **os.environ,
         "KB_INSTANCE_DIR": str(instance),
         "KB_ARTICLES_DIR": str(DEMO_ARTICLES),
         "KB_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
@@ -68,28 +62,8 @@ def base_url(tmp_path_factory, smtp_inbox):
         "KB_TICKET_RATE_LIMIT": "1000 per minute",
         "KB_SUGGEST_RATE_LIMIT": "1000 per minute",
     }
-    kb = Path(sys.executable).with_name("kb")
-    log = open(instance / "serve.log", "wb")
-    process = subprocess.Popen(
-        [str(kb), "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                get(base + "/api/openapi.json")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((instance / "serve.log").read_text(errors="replace")) from None
-                time.sleep(0.2)
+    with kb_serve(env, instance / "serve.log") as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="session")
