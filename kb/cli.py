@@ -40,7 +40,7 @@ def main():
     """Multilingual help center: articles, search and the contact flow."""
 
 
-def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False) -> int:
+def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False, jobs: int = 1) -> int:
     """Load the articles and build a new index generation; the exit status."""
     from search.indexing import build_index, update_index
 
@@ -50,8 +50,8 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
         report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         errors = report.errors
     else:
-        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
-        report = build_index(articles, config["INDEX_DIR"], config["LOCALES"])
+        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs)
+        report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs)
         errors = articles.errors
     for error in errors:
         click.echo(f"skipped {error}", err=True)
@@ -78,7 +78,11 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
     "--changed", is_flag=True,
     help="Re-index only the files changed, added or removed since the last build (by mtime and size).",
 )
-def index(strict: bool, quiet: bool, changed: bool):
+@click.option(
+    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Processes for a full build: files are parsed and locales indexed in parallel.",
+)
+def index(strict: bool, quiet: bool, changed: bool, jobs: int):
     """Build the search indexes from the article files.
 
     The new indexes are written beside the ones being served and switched to
@@ -87,7 +91,7 @@ def index(strict: bool, quiet: bool, changed: bool):
     --changed, the new generation is the current one plus the changed
     articles (hard links to its files, never a copy), switched the same way.
     """
-    sys.exit(run_index(_config(), strict=strict, quiet=quiet, changed=changed))
+    sys.exit(run_index(_config(), strict=strict, quiet=quiet, changed=changed, jobs=jobs))
 
 
 @main.command()

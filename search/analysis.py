@@ -76,6 +76,23 @@ def fold(text: str) -> str:
     >>> fold("Teléfono Größe Œuvre ÇA")
     'telefono grosse oeuvre ca'
     """
+    if text.isascii():
+        return text.lower()
+    if len(text) <= _FOLD_CACHED_LENGTH:
+        # Analysis folds every token; words repeat, so most are a lookup.
+        return _fold_word(text)
+    return _fold(text)
+
+
+_FOLD_CACHED_LENGTH = 40
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = text.lower().translate(_FOLD_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -149,3 +149,22 @@ def test_kb_index_changed(tmp_path):
     write_article(root, "en/b.md", "---\nid: b\ntitle: Banana\n---\nAbout bananas.\n")
     result = runner.invoke(main, ["index", "--changed"])
     assert result.exit_code == 0 and "re-indexed 1 articles (en 1)" in result.output
+
+
+def test_parallel_load_and_build_give_the_same_index(tmp_path, monkeypatch):
+    import kb.articles
+    from tests.conftest import DEMO_ARTICLES
+
+    from kb.articles import load_articles as load
+
+    monkeypatch.setattr(kb.articles, "PARALLEL_MIN_FILES", 0)
+    locales = ("en", "fr", "de")
+    serial = load(DEMO_ARTICLES, locales, "en")
+    parallel = load(DEMO_ARTICLES, locales, "en", jobs=2)
+    assert parallel.articles == serial.articles and parallel.stats == serial.stats
+    one = build_index(serial, tmp_path / "one", locales)
+    two = build_index(parallel, tmp_path / "two", locales, jobs=2)
+    assert one.counts == two.counts
+    a, b = SearchIndex(tmp_path / "one", locales, "en"), SearchIndex(tmp_path / "two", locales, "en")
+    for text, locale in [("factur", "fr"), ("passwort zur", "de"), ("api key", "en")]:
+        assert a.search(text, locale) == b.search(text, locale)
