@@ -9,6 +9,7 @@ analysis and the query is built from Whoosh query objects directly.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import os
 import re
@@ -18,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from whoosh import highlight, index, query, scoring
+from whoosh.analysis import Token
 
-from .analysis import EDGE_MAX, EDGE_MIN, fold, prefix_analyzer, text_analyzer
+from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, prefix_analyzer, text_analyzer
 from .indexing import current_generation, generation_path
 
 MAX_QUERY_CHARS = 200
@@ -37,6 +39,7 @@ COORDINATION = 0.9
 FALLBACK_WEIGHT = 0.8
 
 SNIPPET_CHARS = 180
+_word_pattern = re.compile(WORD_PATTERN, re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -176,7 +179,7 @@ def make_snippet(text: str, user_query: UserQuery, locale: str) -> str:
                 t.matched = any(part.startswith(partial) for part in raw.split("'"))
             yield t
 
-    tokens = matched(text_analyzer(locale)(text, chars=True, mode="query", removestops=False))
+    tokens = matched(_snippet_tokens(text, locale))
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     fragments = highlight.top_fragments(
         fragmenter.fragment_tokens(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
@@ -188,6 +191,29 @@ def make_snippet(text: str, user_query: UserQuery, locale: str) -> str:
     if len(text) > SNIPPET_CHARS:
         opening = opening.rsplit(" ", 1)[0] + " …"
     return html.escape(opening, quote=False)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _analyzed_word(word: str, locale: str) -> str:
+    """The token text the locale's analysis gives one word (stop words kept)."""
+    tokens = list(text_analyzer(locale)(word, mode="query", removestops=False))
+    return tokens[0].text if len(tokens) == 1 else ""
+
+
+def _snippet_tokens(text: str, locale: str):
+    """What ``text_analyzer(locale)(text, chars=True, removestops=False)`` yields, faster.
+
+    Every filter of the analysis works on one token at a time, so a word's
+    result does not depend on its neighbours: it is computed once per word
+    and locale and cached. Snippets analyse the whole body of each hit, and
+    this was most of a suggest request's time (see benchmarks/README.md).
+    """
+    token = Token(positions=False, chars=True, removestops=False, mode="query")
+    for match in _word_pattern.finditer(text):
+        token.text = _analyzed_word(match.group(), locale)
+        token.startchar, token.endchar = match.span()
+        token.stopped = False
+        yield token
 
 
 class SearchIndex:
@@ -253,9 +279,11 @@ class SearchIndex:
         fallback = self.default_locale
         if fallback != locale and fallback in state["searchers"]:
             others = self._search_locale(state, text, fallback, locale, limit, exclude=locale)
-            others = [dataclasses.replace(h, score=h.score * FALLBACK_WEIGHT) for h in others]
-            hits = sorted(hits + others, key=lambda h: h.score, reverse=True)[:limit]
-        return hits
+            others = [(dataclasses.replace(h, score=h.score * FALLBACK_WEIGHT), body, q) for h, body, q in others]
+            hits = sorted(hits + others, key=lambda h: h[0].score, reverse=True)[:limit]
+        # Snippets cost more than the search itself: make them only for the
+        # hits that are returned.
+        return [dataclasses.replace(h, snippet=make_snippet(body, q, h.locale)) for h, body, q in hits]
 
     def document(self, locale: str, article_id: str) -> dict | None:
         """The stored fields of one article in one locale, or None."""
@@ -277,7 +305,8 @@ class SearchIndex:
             cache[locale] = sorted(docs, key=lambda d: d["title"].casefold())
         return cache[locale]
 
-    def _search_locale(self, state, text, index_locale, page_locale, limit, exclude) -> list[Hit]:
+    def _search_locale(self, state, text, index_locale, page_locale, limit, exclude) -> list[tuple[Hit, str, UserQuery]]:
+        """Hits without snippets, each with its body and the split query, for :meth:`search`."""
         searcher = state["searchers"].get(index_locale)
         if searcher is None:
             return []
@@ -289,15 +318,19 @@ class SearchIndex:
         mask = query.Term("locales", exclude) if exclude else None
         results = searcher.search(whoosh_query, limit=limit, mask=mask)
         return [
-            Hit(
-                id=hit["id"],
-                locale=index_locale,
-                title=hit["title"],
-                url=f"/{page_locale}/articles/{hit['id']}",
-                snippet=make_snippet(hit["body"], user_query, index_locale),
-                score=hit.score,
-                category=hit.get("category") or None,
-                outdated=bool(hit.get("outdated")),
+            (
+                Hit(
+                    id=hit["id"],
+                    locale=index_locale,
+                    title=hit["title"],
+                    url=f"/{page_locale}/articles/{hit['id']}",
+                    snippet="",
+                    score=hit.score,
+                    category=hit.get("category") or None,
+                    outdated=bool(hit.get("outdated")),
+                ),
+                hit["body"],
+                user_query,
             )
             for hit in results
         ]
