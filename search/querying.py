@@ -171,15 +171,18 @@ def make_snippet(text: str, user_query: UserQuery, locale: str) -> str:
         stems.update(_analyzed(user_query.partial, locale))
     partial = user_query.partial if user_query.partial and len(user_query.partial) >= EDGE_MIN else None
 
-    def matched(tokens):
-        for t in tokens:
-            t.matched = t.text in stems
-            if not t.matched and partial:
-                raw = fold(text[t.startchar : t.endchar]).replace("’", "'")
-                t.matched = any(part.startswith(partial) for part in raw.split("'"))
-            yield t
+    @functools.cache  # per snippet: a body repeats its words
+    def matched_term(word: str) -> str | None:
+        term = _analyzed_word(word, locale)
+        if term in stems:
+            return term
+        if partial:
+            raw = fold(word).replace("’", "'")
+            if any(part.startswith(partial) for part in raw.split("'")):
+                return term
+        return None
 
-    tokens = matched(_snippet_tokens(text, locale))
+    tokens = _snippet_tokens(text, matched_term)
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     fragments = highlight.top_fragments(
         fragmenter.fragment_tokens(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
@@ -200,19 +203,23 @@ def _analyzed_word(word: str, locale: str) -> str:
     return tokens[0].text if len(tokens) == 1 else ""
 
 
-def _snippet_tokens(text: str, locale: str):
-    """What ``text_analyzer(locale)(text, chars=True, removestops=False)`` yields, faster.
+def _snippet_tokens(text: str, matched_term):
+    """The words of ``text`` as highlighter tokens, matched where ``matched_term(word)`` is not None.
 
-    Every filter of the analysis works on one token at a time, so a word's
-    result does not depend on its neighbours: it is computed once per word
-    and locale and cached. Snippets analyse the whole body of each hit, and
-    this was most of a suggest request's time (see benchmarks/README.md).
+    Equivalent to running ``text_analyzer(locale)`` over the whole text with
+    character offsets, but each filter of that analysis works on one token
+    at a time, so a word's result does not depend on its neighbours and is
+    computed once per word (:func:`_analyzed_word`). Snippets go through the
+    whole body of each hit, and this was most of a suggest request's time
+    (see benchmarks/README.md).
     """
     token = Token(positions=False, chars=True, removestops=False, mode="query")
     for match in _word_pattern.finditer(text):
-        token.text = _analyzed_word(match.group(), locale)
         token.startchar, token.endchar = match.span()
-        token.stopped = False
+        term = matched_term(match.group())
+        token.matched = term is not None
+        if token.matched:
+            token.text = term  # fragments are scored by their distinct terms
         yield token
 
 
