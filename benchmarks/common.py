@@ -309,11 +309,11 @@ class TantivyEngine:
 class WhooshEngine:
     """The help center's own search: search.indexing and search.querying."""
 
-    name = "whoosh (kb)"
-
-    def __init__(self, path: Path, locales: tuple[str, ...]):
+    def __init__(self, path: Path, locales: tuple[str, ...], *, cache: bool = False):
         self.path = Path(path)
         self.locales = locales
+        self.cache = cache
+        self.name = "kb + cache" if cache else "whoosh (kb)"
         self.index = None
 
     def build(self, articles: ArticleSet) -> None:
@@ -324,7 +324,9 @@ class WhooshEngine:
     def open(self) -> None:
         from search.querying import SearchIndex
 
-        self.index = SearchIndex(self.path, self.locales, DEFAULT_LOCALE)
+        from search.querying import RESULT_CACHE_SIZE
+
+        self.index = SearchIndex(self.path, self.locales, DEFAULT_LOCALE, cache_size=RESULT_CACHE_SIZE if self.cache else 0)
 
     def search(self, text, locale, limit=5):
         return [h.id for h in self.index.search(text, locale, limit)]

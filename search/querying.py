@@ -8,6 +8,7 @@ analysis and the query is built from Whoosh query objects directly.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import html
@@ -39,6 +40,11 @@ COORDINATION = 0.9
 FALLBACK_WEIGHT = 0.8
 
 SNIPPET_CHARS = 180
+
+# Answers kept per thread for the generation being served: customers type
+# the same beginnings ("pa", "pas", "pass") all day. A new generation starts
+# an empty cache, so a cached answer is never from another index.
+RESULT_CACHE_SIZE = 2048
 _word_pattern = re.compile(WORD_PATTERN, re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -231,10 +237,13 @@ class SearchIndex:
     searchers must not be shared between threads.
     """
 
-    def __init__(self, index_dir: Path | str, locales: Sequence[str], default_locale: str):
+    def __init__(
+        self, index_dir: Path | str, locales: Sequence[str], default_locale: str, *, cache_size: int = RESULT_CACHE_SIZE
+    ):
         self.index_dir = Path(index_dir)
         self.locales = tuple(locales)
         self.default_locale = default_locale
+        self.cache_size = cache_size
         self._local = threading.local()
         self._weighting = scoring.BM25F()
 
@@ -282,6 +291,19 @@ class SearchIndex:
             raise ValueError(f"unknown locale {locale!r}")
         limit = max(1, min(int(limit), MAX_LIMIT))
         state = self._state()
+        cache = state.setdefault("results", collections.OrderedDict())
+        key = (clean_text(text), locale, limit)
+        if key in cache:
+            cache.move_to_end(key)
+            return list(cache[key])
+        hits = self._search(state, text, locale, limit)
+        if self.cache_size:
+            cache[key] = tuple(hits)
+            if len(cache) > self.cache_size:
+                cache.popitem(last=False)
+        return hits
+
+    def _search(self, state, text: str, locale: str, limit: int) -> list[Hit]:
         hits = self._search_locale(state, text, locale, locale, limit, exclude=None)
         fallback = self.default_locale
         if fallback != locale and fallback in state["searchers"]:
