@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh import highlight, index, query, scoring
 from whoosh.analysis import Token
+from whoosh.idsets import BitSet
 
 from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, prefix_analyzer, text_analyzer
 from .indexing import current_generation, generation_path
@@ -334,6 +335,21 @@ class SearchIndex:
             cache[locale] = sorted(docs, key=lambda d: d["title"].casefold())
         return cache[locale]
 
+    @staticmethod
+    def _mask(state, index_locale: str, exclude: str) -> BitSet:
+        """The documents of ``index_locale`` also published in ``exclude``, as a bit set.
+
+        Whoosh would otherwise turn the mask query into a set of every
+        matching document on each search: most of the index, for the
+        default locale. The set is made once per searcher and thread.
+        """
+        masks = state.setdefault("masks", {})
+        key = (index_locale, exclude)
+        if key not in masks:
+            searcher = state["searchers"][index_locale]
+            masks[key] = BitSet(searcher.docs_for_query(query.Term("locales", exclude)), size=searcher.doc_count_all())
+        return masks[key]
+
     def _search_locale(self, state, text, index_locale, page_locale, limit, exclude) -> list[tuple[Hit, str, UserQuery]]:
         """Hits without snippets, each with its body and the split query, for :meth:`search`."""
         searcher = state["searchers"].get(index_locale)
@@ -344,7 +360,7 @@ class SearchIndex:
         if whoosh_query is None:
             return []
         # Skip the articles that the page's own locale already has.
-        mask = query.Term("locales", exclude) if exclude else None
+        mask = self._mask(state, index_locale, exclude) if exclude else None
         results = searcher.search(whoosh_query, limit=limit, mask=mask)
         return [
             (
