@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import time
 
@@ -39,6 +40,41 @@ def index_paths(work, corpus):
     return {"whoosh": base / "whoosh", "fts5": base / "fts5.sqlite3", "tantivy": base / "tantivy"}, base
 
 
+def time_updates(corpus, paths, locales, count, articles, engines) -> None:
+    """Edit one English article at a time (the default locale, so its
+    translations are re-indexed too: the worst case) and time each update."""
+    victims = sorted(corpus.joinpath(DEFAULT_LOCALE).rglob("*.md"))[:count]
+    timings = {"whoosh (kb)": []}
+    for engine in engines:
+        timings[engine.name] = []
+    for number, path in enumerate(victims):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\n---\n", f"\n---\nEdited for the update benchmark, pass {number}.\n\n", 1), encoding="utf-8")
+        try:
+            started = time.perf_counter()
+            report = update_index(corpus, paths["whoosh"], locales, DEFAULT_LOCALE)
+            timings["whoosh (kb)"].append(time.perf_counter() - started)
+            assert report.incremental and sum(report.counts.values()) >= 1, report
+            if engines:
+                one = load_article_files(corpus, [path], locales, DEFAULT_LOCALE)
+                article = next(iter(one.articles.values()))
+                articles.articles[(article.locale, article.id)] = article
+            for engine in engines:
+                started = time.perf_counter()
+                engine.update_one(article, articles)
+                timings[engine.name].append(time.perf_counter() - started)
+        finally:
+            path.write_text(text, encoding="utf-8")
+    update_index(corpus, paths["whoosh"], locales, DEFAULT_LOCALE)  # back to the corpus as generated
+    print()
+    print(f"incremental update of one article, median of {len(victims)} "
+          "(kb: scan files + link generation + re-index its translations + switch)")
+    reference = statistics.median(timings["whoosh (kb)"])
+    for name, values in timings.items():
+        median = statistics.median(values)
+        print(f"{name:<14} {median * 1000:9.0f} ms  (vs whoosh {median / reference:.2f})")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_corpus_arguments(parser)
@@ -47,11 +83,18 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2,
                         help="Processes for loading and for the kb build, as 'kb index --jobs' (default: %(default)s).")
     parser.add_argument("--skip-peers", action="store_true", help="Build only the help center's Whoosh indexes.")
+    parser.add_argument("--updates-only", action="store_true",
+                        help="Reuse the indexes of an earlier run and time only the kb incremental updates.")
     args = parser.parse_args(argv)
     locales = parse_locales(args.locales)
     print(f"# {cpu_count_note()}")
     corpus = ensure_corpus(args.work, args.per_locale, locales, args.seed)
     paths, base = index_paths(args.work, corpus)
+    if args.updates_only:
+        if not (base / ".complete").exists():
+            parser.error(f"no complete indexes in {base}: run without --updates-only first")
+        time_updates(corpus, paths, locales, args.updates, None, [])
+        return 0
     shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True)
 
@@ -84,37 +127,7 @@ def main(argv=None) -> int:
     whole = load_seconds + rows[0][1]
     print(f"kb index equivalent (load + whoosh build): {whole:.1f} s, {total / whole:.0f} articles/s")
 
-    # Incremental: edit one English article (the default locale, so its
-    # translations are re-indexed too, the worst case) and update.
-    victims = sorted(corpus.joinpath(DEFAULT_LOCALE).rglob("*.md"))[: args.updates]
-    timings = {"whoosh (kb)": []}
-    for engine in engines:
-        timings[engine.name] = []
-    for number, path in enumerate(victims):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("\n---\n", f"\n---\nEdited for the update benchmark, pass {number}.\n\n", 1), encoding="utf-8")
-        try:
-            started = time.perf_counter()
-            report = update_index(corpus, paths["whoosh"], locales, DEFAULT_LOCALE)
-            timings["whoosh (kb)"].append(time.perf_counter() - started)
-            assert report.incremental and sum(report.counts.values()) >= 1, report
-            one = load_article_files(corpus, [path], locales, DEFAULT_LOCALE)
-            article = next(iter(one.articles.values()))
-            articles.articles[(article.locale, article.id)] = article
-            for engine in engines:
-                started = time.perf_counter()
-                engine.update_one(article, articles)
-                timings[engine.name].append(time.perf_counter() - started)
-        finally:
-            path.write_text(text, encoding="utf-8")
-    update_index(corpus, paths["whoosh"], locales, DEFAULT_LOCALE)  # back to the corpus as generated
-    print()
-    print(f"incremental update of one article, median of {len(victims)} "
-          "(kb: scan files + link generation + re-index its translations + switch)")
-    reference = sorted(timings["whoosh (kb)"])[len(victims) // 2]
-    for name, values in timings.items():
-        median = sorted(values)[len(values) // 2]
-        print(f"{name:<14} {median * 1000:9.0f} ms  (vs whoosh {median / reference:.2f})")
+    time_updates(corpus, paths, locales, args.updates, articles, engines)
     (base / ".complete").write_text("ok\n")
     return 0
 
