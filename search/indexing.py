@@ -257,15 +257,22 @@ def _markdown_files(root: Path) -> dict[str, tuple[int, int]]:
     an incremental update's time at 60 000 files.
     """
     found = {}
-    for folder, _, names in os.walk(root):
-        for name in names:
-            if name.endswith(".md"):
-                path = os.path.join(folder, name)
-                try:
-                    stat = os.stat(path)
-                except FileNotFoundError:
-                    continue
-                found[path] = (stat.st_mtime_ns, stat.st_size)
+    folders = [str(root)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".md"):
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:
+                        continue
+                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
