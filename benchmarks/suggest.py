@@ -63,15 +63,19 @@ def main(argv=None) -> int:
             engine.search(text, locale)
 
     samples = {engine.name: [] for engine in engines}
+    # CPU time of the searching thread: on a machine shared with other
+    # work, what a query would take on a core of its own.
+    cpu_samples = {engine.name: [] for engine in engines}
     per_locale = {locale: [] for locale in locales}
     empty = {engine.name: 0 for engine in engines}
     for number, (text, locale) in enumerate(timed):
         # Rotate which engine goes first, so none always meets a cold cache.
         for engine in engines[number % len(engines):] + engines[: number % len(engines)]:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             ids = engine.search(text, locale)
             elapsed = time.perf_counter() - started
             samples[engine.name].append(elapsed)
+            cpu_samples[engine.name].append(time.thread_time() - started_cpu)
             empty[engine.name] += not ids
             if engine is engines[0]:
                 per_locale[locale].append(elapsed)
@@ -79,12 +83,14 @@ def main(argv=None) -> int:
     print()
     print(f"in-process suggest latency, {len(timed)} typed queries ({args.queries} per locale, "
           f"{args.per_locale} articles per locale, limit 5, with snippets and default-locale fallback)")
-    print(f"{'engine':<14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'no hit':>7} {'p95 vs whoosh':>14}")
+    print(f"{'engine':<14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'no hit':>7} {'p95 vs whoosh':>14} "
+          f"{'CPU p50':>8} {'CPU p95':>8}")
     reference = percentiles(samples[engines[0].name])
     for engine in engines:
         figures = percentiles(samples[engine.name])
+        cpu = percentiles(cpu_samples[engine.name])
         print(f"{engine.name:<14} {figures['p50']:8.2f} {figures['p95']:8.2f} {figures['p99']:8.2f} "
-              f"{empty[engine.name]:7d} {figures['p95'] / reference['p95']:14.2f}")
+              f"{empty[engine.name]:7d} {figures['p95'] / reference['p95']:14.2f} {cpu['p50']:8.2f} {cpu['p95']:8.2f}")
     print()
     print("kb by locale:  " + "  ".join(
         f"{locale} p50 {percentiles(v)['p50']:.1f} / p95 {percentiles(v)['p95']:.1f}" for locale, v in per_locale.items()))
