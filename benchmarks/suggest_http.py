@@ -143,7 +143,7 @@ def main(argv=None) -> int:
                     raise SystemExit(f"kb serve did not answer; see {work / 'serve.log'}")
                 time.sleep(0.5)
         # Warm every worker's searchers before timing.
-        subprocess.run([wrk, "-t1", "-c4", "-d3s", "-s", str(work / "suggest.lua"), base, "--", str(work / "paths.txt")],
+        subprocess.run([wrk, "-t1", "-c4", "-d8s", "-s", str(work / "suggest.lua"), base, "--", str(work / "paths.txt")],
                        check=True, capture_output=True)
         for count in clients:
             threads = min(count, 2)

@@ -42,7 +42,7 @@ FALLBACK_WEIGHT = 0.8
 
 SNIPPET_CHARS = 180
 
-# Answers kept per thread for the generation being served: customers type
+# Answers kept per process for the generation being served: customers type
 # the same beginnings ("pa", "pas", "pass") all day. A new generation starts
 # an empty cache, so a cached answer is never from another index.
 RESULT_CACHE_SIZE = 2048
@@ -234,8 +234,12 @@ class SearchIndex:
     """Per-process access to the current index generation.
 
     Searchers stay open between queries and are reopened when ``kb index``
-    switches to a new generation; each thread keeps its own, since Whoosh
-    searchers must not be shared between threads.
+    switches to a new generation. One set of searchers serves every thread
+    of the process, one search at a time: Whoosh searchers must not be used
+    by two threads at once, and a search is Python work that holds the GIL
+    anyway, so a lock costs no throughput. A set per thread cost, per
+    thread, the time to open every locale's index and its memory (about
+    1.4 s and 450 MB at 10 000 articles per locale; see benchmarks/README.md).
     """
 
     def __init__(
@@ -245,7 +249,8 @@ class SearchIndex:
         self.locales = tuple(locales)
         self.default_locale = default_locale
         self.cache_size = cache_size
-        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._current = None
         self._weighting = scoring.BM25F()
 
     def _pointer_state(self):
@@ -256,8 +261,8 @@ class SearchIndex:
         return (stat.st_ino, stat.st_mtime_ns)
 
     def _state(self):
-        """This thread's open searchers, reopened if the generation changed."""
-        state = getattr(self._local, "state", None)
+        """The open searchers, reopened if the generation changed. Hold ``_lock``."""
+        state = self._current
         pointer = self._pointer_state()
         if state is not None and state["pointer"] == pointer:
             return state
@@ -274,12 +279,13 @@ class SearchIndex:
             for old in state["searchers"].values():
                 old.close()
         state = {"pointer": pointer, "generation": generation, "searchers": searchers}
-        self._local.state = state
+        self._current = state
         return state
 
     @property
     def generation(self) -> str:
-        return self._state()["generation"]
+        with self._lock:
+            return self._state()["generation"]
 
     def search(self, text: str, locale: str, limit: int = 5) -> list[Hit]:
         """Articles for ``text`` in ``locale``, best first.
@@ -291,6 +297,10 @@ class SearchIndex:
         if locale not in self.locales:
             raise ValueError(f"unknown locale {locale!r}")
         limit = max(1, min(int(limit), MAX_LIMIT))
+        with self._lock:
+            return self._cached_search(text, locale, limit)
+
+    def _cached_search(self, text: str, locale: str, limit: int) -> list[Hit]:
         state = self._state()
         cache = state.setdefault("results", collections.OrderedDict())
         key = (clean_text(text), locale, limit)
@@ -317,13 +327,18 @@ class SearchIndex:
 
     def document(self, locale: str, article_id: str) -> dict | None:
         """The stored fields of one article in one locale, or None."""
-        searcher = self._state()["searchers"].get(locale)
-        if searcher is None:
-            return None
-        return searcher.document(id=article_id)
+        with self._lock:
+            searcher = self._state()["searchers"].get(locale)
+            if searcher is None:
+                return None
+            return searcher.document(id=article_id)
 
     def documents(self, locale: str) -> list[dict]:
         """Every article of a locale (stored fields without the body), by title."""
+        with self._lock:
+            return self._documents(locale)
+
+    def _documents(self, locale: str) -> list[dict]:
         state = self._state()
         cache = state.setdefault("listing", {})
         if locale not in cache:
@@ -341,7 +356,7 @@ class SearchIndex:
 
         Whoosh would otherwise turn the mask query into a set of every
         matching document on each search: most of the index, for the
-        default locale. The set is made once per searcher and thread.
+        default locale. The set is made once per searcher.
         """
         masks = state.setdefault("masks", {})
         key = (index_locale, exclude)

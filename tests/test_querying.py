@@ -99,3 +99,16 @@ def test_result_cache_answers_as_the_index_does_and_stays_bounded(demo_index_dir
         assert cached.search(text, locale) == uncached.search(text, locale)
     assert len(cached._state()["results"]) == 3
     assert uncached._state().get("results", {}) == {}
+
+
+def test_threads_share_one_index_safely(demo_index_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search.querying import SearchIndex
+
+    locales = ("en", "fr", "de", "es", "it", "pt")
+    shared = SearchIndex(demo_index_dir, locales, "en", cache_size=0)
+    queries = [("factu", "fr"), ("reset pass", "en"), ("rechnung", "de"), ("contrase", "es"), ("fattura", "it")] * 8
+    expected = [SearchIndex(demo_index_dir, locales, "en").search(t, loc) for t, loc in queries]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda q: shared.search(*q), queries)) == expected
