@@ -6,7 +6,9 @@ Settings come from ``KB_*`` environment variables (``kb --help`` lists them).
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+from pathlib import Path
 
 import click
 
@@ -55,6 +57,11 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
         errors = articles.errors
     for error in errors:
         click.echo(f"skipped {error}", err=True)
+    from search.synonyms import load_synonyms
+
+    synonym_problems = [problem for locale in config["LOCALES"] for problem in load_synonyms(locale)[1]]
+    for problem in synonym_problems:
+        click.echo(f"synonyms: skipped {problem}", err=True)
     if not quiet:
         counts = ", ".join(f"{locale} {count}" for locale, count in report.counts.items())
         if report.incremental and not report.counts:
@@ -66,13 +73,13 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
             click.echo(f"serving generation {report.generation} from {config['INDEX_DIR']}")
     if errors:
         click.echo(f"{len(errors)} file(s) skipped", err=True)
-        if strict:
-            return 1
+    if (errors or synonym_problems) and strict:
+        return 1
     return 0
 
 
 @main.command()
-@click.option("--strict", is_flag=True, help="Exit with status 1 when any article file was skipped.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any article file or synonym rule was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option(
     "--changed", is_flag=True,
@@ -107,18 +114,63 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     lang = lang or config["DEFAULT_LOCALE"]
     if lang not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--lang")
+    search_index = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
     try:
-        hits = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"]).search(text, lang, limit)
+        hits = search_index.search(text, lang, limit)
+        suggestion = search_index.did_you_mean(text, lang) if not hits and text.strip() else None
     except IndexNotBuilt as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps({"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}, ensure_ascii=False, indent=2))
+        body = {"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}
+        if suggestion:
+            body["did_you_mean"] = suggestion
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
     if not hits:
-        click.echo("no results")
+        click.echo(f"no results; did you mean: {suggestion}" if suggestion else "no results")
     for number, hit in enumerate(hits, start=1):
         other = f" [{hit.locale}]" if hit.locale != lang else ""
         click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")
+
+
+@main.command(name="eval")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--split", type=click.Choice(["all", "dev", "heldout"]), default="all", show_default=True,
+    help="Which queries to score: those used while tuning (dev), the held-out ones, or all.",
+)
+@click.option("--misses", is_flag=True, help="Also list the queries whose expected article was not ranked first.")
+def eval_command(files: tuple[str, ...], split: str, misses: bool):
+    """Score the search on judged queries in FILES (tab-separated).
+
+    Each line gives a locale, a kind of query, a split (dev or heldout), the
+    id of the article that answers it, and the query. The articles of
+    KB_ARTICLES_DIR are indexed twice in a temporary folder, once with the
+    help center's search and once with plain Whoosh (StandardAnalyzer, no
+    tuning), and MRR@5 and recall@5 are printed for both, per locale and per
+    kind, with the median time per query.
+    """
+    from search.evaluation import QueryFileError, evaluate, read_queries
+
+    from .articles import load_articles
+
+    config = _config()
+    try:
+        judgements = [j for path in files for j in read_queries(path)]
+        judgements = [j for j in judgements if split == "all" or j.split == split]
+        if not judgements:
+            raise click.ClickException(f"no {split} queries in {', '.join(files)}")
+        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+        for error in articles.errors:
+            click.echo(f"skipped {error}", err=True)
+        report = evaluate(articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements, progress=lambda m: click.echo(m, err=True))
+    except QueryFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.table())
+    if misses:
+        click.echo("\nnot first (tuned):")
+        for judgement, ids in report.misses:
+            click.echo(f"  {judgement.locale} {judgement.kind:<10} {judgement.query!r} -> {judgement.expected}: {', '.join(ids) or 'nothing'}")
 
 
 @main.command()
@@ -130,10 +182,16 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     "--index/--no-index", "build_first", default=None,
     help="Build the index before serving (default: only when none exists yet).",
 )
-def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None):
-    """Serve the help center with gunicorn, a production WSGI server."""
+@click.option("--outbox/--no-outbox", "outbox_worker", default=True, show_default=True, help="Also run the outbox sender (emails, webhooks).")
+def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool):
+    """Serve the help center with gunicorn, a production WSGI server.
+
+    The database schema is upgraded first, and an outbox sender runs beside
+    the web workers (as `kb outbox send --watch` would).
+    """
     from search.indexing import current_generation
 
+    from .db import upgrade
     from .server import serve_app
 
     config = _config()
@@ -141,7 +199,210 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         status = run_index(config)
         if status:
             sys.exit(status)
-    serve_app(host=host, port=port, workers=workers, threads=threads)
+    upgrade(config["DATABASE_URL"])
+    sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
+    try:
+        serve_app(host=host, port=port, workers=workers, threads=threads)
+    finally:
+        if sender is not None:
+            sender.terminate()
+            sender.wait(timeout=30)
+
+
+@main.group()
+def db():
+    """The ticket database."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Schema revision to reach.")
+def db_upgrade(revision: str):
+    """Create or migrate the database schema (Alembic); safe to run again."""
+    from .db import Database, current_revision, upgrade
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        upgrade(database.url, revision, engine=database.engine)
+        click.echo(f"database at revision {current_revision(database.url, engine=database.engine)}")
+    finally:
+        database.dispose()
+
+
+@main.group()
+def outbox():
+    """Emails and webhooks waiting to be delivered."""
+
+
+@outbox.command("send")
+@click.option("--watch", is_flag=True, help="Keep running, delivering what becomes due.")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between rounds with --watch.")
+def outbox_send(watch: bool, interval: float):
+    """Deliver due emails and webhooks, retrying failures with growing waits."""
+    import logging
+    import signal
+    import threading
+
+    from .db import Database
+    from .outbox import Sender
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    sender = Sender(database, config)
+    try:
+        if watch:
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s outbox %(levelname)s %(message)s")
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                sender.run_forever(interval, stop, hourly=lambda: prune_attachments(config, database))
+            except KeyboardInterrupt:
+                pass
+            return
+        report = sender.deliver_due()
+    finally:
+        database.dispose()
+    click.echo(f"{report.sent} sent, {report.retried} to retry, {report.dead} dead")
+
+
+def prune_attachments(config: dict, database, hours: float = 24) -> int:
+    from .attachments import AttachmentStore, prune_unclaimed
+    from .tickets import claimed_attachment_names
+
+    store = AttachmentStore(config["ATTACHMENTS_DIR"])
+    return prune_unclaimed(store, claimed_attachment_names(database), older_than_seconds=hours * 3600)
+
+
+@main.group()
+def attachments():
+    """Files customers attached to tickets."""
+
+
+@attachments.command("prune")
+@click.option("--hours", default=24.0, show_default=True, type=click.FloatRange(0), help="Keep unclaimed files younger than this.")
+def attachments_prune(hours: float):
+    """Delete uploaded files that no ticket refers to (forms never sent again).
+
+    The worker of `kb serve` (`kb outbox send --watch`) does this every hour.
+    """
+    from .db import Database
+
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        removed = prune_attachments(config, database, hours)
+    finally:
+        database.dispose()
+    click.echo(f"{removed} unclaimed file(s) deleted")
+
+
+@main.group()
+def staff():
+    """Staff accounts of the admin area."""
+
+
+@staff.command("add")
+@click.argument("email")
+@click.password_option(help="Password (asked for when not given).")
+def staff_add(email: str, password: str):
+    """Create a staff account that can read tickets at /admin/."""
+    from sqlalchemy.exc import IntegrityError
+
+    from web.admin import create_staff
+
+    from .db import Database
+    from .mail import is_plain_address
+
+    if not is_plain_address(email.strip()):
+        raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="--password")
+    config = _config()
+    database = Database(config["DATABASE_URL"])
+    try:
+        with database.writing() as session:
+            create_staff(session, email, password)
+    except IntegrityError:
+        raise click.ClickException(f"a staff account for {email} already exists") from None
+    finally:
+        database.dispose()
+    click.echo(f"staff account {email.strip().lower()} created")
+
+
+
+@main.group()
+def translations():
+    """The interface's catalog cycle: extract, update, translate, compile.
+
+    Run from the project folder: extract the strings into the template,
+    update every locale's catalog from it, translate the new and fuzzy
+    entries in translations/<locale>/LC_MESSAGES/messages.po, then compile.
+    """
+
+
+@translations.command("extract")
+@click.option("--mapping", "mapping_file", default="babel.cfg", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Babel mapping file saying which files hold translatable strings.")
+@click.option("--sources", "source_root", default=".", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder the mapping file's patterns are relative to.")
+@click.option("--output", "-o", "template_path", default="translations/messages.pot", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Template catalog to write.")
+def translations_extract(mapping_file: Path, source_root: Path, template_path: Path):
+    """Extract every translatable string into the template catalog (.pot)."""
+    from translations import extract_messages, write_catalog
+
+    template = extract_messages(source_root, mapping_file)
+    template_path.parent.mkdir(parents=True, exist_ok=True)
+    write_catalog(template, template_path)
+    click.echo(f"extracted {len(template)} messages into {template_path}")
+
+
+@translations.command("update")
+@click.option("--template", "-t", "template_path", default="translations/messages.pot", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Template catalog to merge from.")
+@click.option("--directory", "-d", default="translations", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
+@click.option("--locale", "-l", "locales", multiple=True,
+              help="Locale to update or create; repeat for several (default: every KB_LOCALES locale).")
+def translations_update(template_path: Path, directory: Path, locales: tuple[str, ...]):
+    """Merge the template into each locale's catalog (.po), creating missing ones.
+
+    New strings arrive untranslated and changed ones fuzzy; translate them
+    before compiling (the test suite fails while any is left).
+    """
+    from translations import read_catalog, update_catalogs
+
+    locales = locales or _config()["LOCALES"]
+    for locale, action in update_catalogs(template_path, directory, locales).items():
+        from translations import po_path
+
+        catalog = read_catalog(po_path(directory, locale), locale)
+        todo = sum(1 for m in catalog if m.id and (m.fuzzy or not _translated(m)))
+        click.echo(f"{locale}: {action}, {todo} entries to translate")
+
+
+def _translated(message) -> bool:
+    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+    return all(strings)
+
+
+@translations.command("compile")
+@click.option("--directory", "-d", default="translations", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
+@click.option("--output-dir", "-o", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the compiled catalogs to (default: beside the .po files).")
+def translations_compile(directory: Path, output_dir: Path | None):
+    """Compile the catalogs (.po) into the binary form the server reads (.mo)."""
+    from translations import CatalogError, compile_catalogs
+
+    try:
+        compiled = compile_catalogs(directory, output_dir)
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from None
+    for locale, count in compiled.items():
+        click.echo(f"{locale}: {count} messages compiled")
 
 
 if __name__ == "__main__":

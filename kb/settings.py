@@ -33,6 +33,21 @@ SETTINGS = (
     Setting("KB_SECRET_KEY", None, "Key that signs sessions and form tokens (default: random, kept in <instance>/secret_key)."),
     Setting("KB_LOCALES", "en,fr,de,es,it,pt", "Comma-separated locales the help center serves."),
     Setting("KB_DEFAULT_LOCALE", "en", "Locale of the source articles, used when nothing else fits."),
+    Setting("KB_SMTP_URL", "smtp://127.0.0.1:25", "Mail server for outgoing email: smtp://[user:password@]host:port, smtp+starttls://... or smtps://..."),
+    Setting("KB_MAIL_FROM", "Plumora Support <support@plumora.example>", "Sender address of the emails the help center sends."),
+    Setting("KB_SUPPORT_INBOX", "support@plumora.example", "Address of the support team, which receives every ticket."),
+    Setting("KB_WEBHOOK_URL", None, "Helpdesk URL that receives every ticket as signed JSON (default: no webhook)."),
+    Setting("KB_WEBHOOK_SECRET", None, "Key of the webhook's HMAC-SHA256 signature (X-Plumora-Signature); required with KB_WEBHOOK_URL."),
+    Setting("KB_OUTBOX_MAX_ATTEMPTS", "8", "Delivery attempts of an email or webhook before it is marked dead."),
+    Setting("KB_OUTBOX_RETRY_SECONDS", "30", "Wait before the first retry; each later retry waits twice as long (at most 6 hours)."),
+    Setting("KB_ATTACHMENTS_DIR", None, "Folder of ticket attachments, outside the web root (default: <instance>/attachments)."),
+    Setting("KB_ATTACHMENT_MAX_BYTES", "10485760", "Largest attachment accepted, in bytes."),
+    Setting("KB_ATTACHMENT_MAX_COUNT", "3", "Most attachments on one ticket."),
+    Setting("KB_RATELIMIT_STORAGE_URL", "memory://", "Where rate-limit counters live: memory:// (one process) or redis://host:port/db (shared)."),
+    Setting("KB_TICKET_RATE_LIMIT", "5 per 10 minutes", "Ticket submissions allowed per client."),
+    Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", "Suggest API requests allowed per client."),
+    Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", "Staff login attempts allowed per client."),
+    Setting("KB_MIN_FILL_SECONDS", "3", "A ticket form sent sooner than this after it was shown is taken for a robot."),
 )
 
 
@@ -76,7 +91,38 @@ def load(environ: Mapping[str, str] | None = None) -> dict:
         "SECRET_KEY": raw["KB_SECRET_KEY"],
         "LOCALES": locales,
         "DEFAULT_LOCALE": default_locale,
+        "SMTP_URL": raw["KB_SMTP_URL"],
+        "MAIL_FROM": raw["KB_MAIL_FROM"],
+        "SUPPORT_INBOX": raw["KB_SUPPORT_INBOX"],
+        "WEBHOOK_URL": raw["KB_WEBHOOK_URL"],
+        "WEBHOOK_SECRET": raw["KB_WEBHOOK_SECRET"],
+        "OUTBOX_MAX_ATTEMPTS": _integer(raw, "KB_OUTBOX_MAX_ATTEMPTS", minimum=1),
+        "OUTBOX_RETRY_SECONDS": _integer(raw, "KB_OUTBOX_RETRY_SECONDS", minimum=1),
+        "ATTACHMENTS_DIR": Path(raw["KB_ATTACHMENTS_DIR"]).resolve() if raw["KB_ATTACHMENTS_DIR"] else instance / "attachments",
+        "ATTACHMENT_MAX_BYTES": _integer(raw, "KB_ATTACHMENT_MAX_BYTES", minimum=1),
+        "ATTACHMENT_MAX_COUNT": _integer(raw, "KB_ATTACHMENT_MAX_COUNT", minimum=0),
+        "RATELIMIT_STORAGE_URL": raw["KB_RATELIMIT_STORAGE_URL"],
+        "TICKET_RATE_LIMIT": raw["KB_TICKET_RATE_LIMIT"],
+        "SUGGEST_RATE_LIMIT": raw["KB_SUGGEST_RATE_LIMIT"],
+        "LOGIN_RATE_LIMIT": raw["KB_LOGIN_RATE_LIMIT"],
+        "MIN_FILL_SECONDS": _integer(raw, "KB_MIN_FILL_SECONDS", minimum=0),
     }
+
+
+def _integer(raw: Mapping[str, str], name: str, *, minimum: int) -> int:
+    """A whole-number setting.
+
+    >>> _integer({"KB_X": "3"}, "KB_X", minimum=1)
+    3
+    >>> _integer({"KB_X": "0"}, "KB_X", minimum=1)
+    Traceback (most recent call last):
+    ...
+    kb.settings.SettingsError: KB_X must be a whole number of at least 1, not '0'
+    """
+    value = raw[name].strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw[name]!r}")
+    return int(value)
 
 
 def instance_secret_key(instance_dir: Path) -> str:

@@ -12,6 +12,13 @@ customer's words at query time, so both sides always agree.
 True
 >>> [t.text for t in prefix_analyzer("it")("dell'Acc")]
 ['acc']
+
+Elisions, with either apostrophe; other apostrophes are dropped inside the word:
+
+>>> [t.text for t in prefix_analyzer("fr")("L’adresse jusqu'au aujourd'hui qu'est-ce")]
+['adresse', 'au', 'aujourdhui', 'est', 'ce']
+>>> [t.text for t in prefix_analyzer("it")("all'indirizzo un'email nell’account")]
+['indirizzo', 'email', 'account']
 """
 
 from __future__ import annotations
@@ -70,29 +77,17 @@ def language_of(locale: str) -> str:
     return re.split(r"[_\-]", locale, maxsplit=1)[0].lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case ``text`` and remove accents, the way customers often type.
+
+    Cached: it runs on every word of every article and snippet, and words repeat.
 
     >>> fold("Teléfono Größe Œuvre ÇA")
     'telefono grosse oeuvre ca'
     """
     if text.isascii():
         return text.lower()
-    if len(text) <= _FOLD_CACHED_LENGTH:
-        # Analysis folds every token; words repeat, so most are a lookup.
-        return _fold_word(text)
-    return _fold(text)
-
-
-_FOLD_CACHED_LENGTH = 40
-
-
-@functools.lru_cache(maxsize=65536)
-def _fold_word(text: str) -> str:
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
     text = text.lower().translate(_FOLD_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -184,18 +179,40 @@ class SnowballFilter(Filter):
 @functools.cache
 def stop_words(language: str) -> frozenset[str]:
     """The language's stop words, accent-folded like the tokens they meet."""
-    return frozenset(fold(w) for w in stoplists.get(language, ()))
+    words = stoplists.get(language, ())
+    return frozenset(w.lower() for w in words) | frozenset(fold(w) for w in words)
+
+
+def _words(locale: str):
+    """Tokenize, lower-case and drop elisions."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter(ELISIONS.get(language_of(locale), ()))
 
 
 def _base(locale: str):
     """Tokenize, lower-case, drop elisions and fold accents."""
+    return _words(locale) | FoldFilter()
+
+
+# Languages whose accented letters are letters of their own, not marks on a
+# letter: folding can turn a word into a stop word there (German "ändern",
+# change, into "andern", others), so stop words are dropped before folding.
+# Elsewhere accents mark stress ("cómo" is "como") and are folded first.
+DISTINCT_ACCENT_LANGUAGES = frozenset({"de", "sv", "fi", "hu", "tr"})
+
+
+def _without_stop_words(locale: str, minsize: int):
+    """Words with stop words dropped, folded.
+
+    >>> [t.text for t in _without_stop_words("de", 1)("Adresse ändern für Kunden")]
+    ['adresse', 'andern', 'kunden']
+    >>> [t.text for t in _without_stop_words("es", 1)("cómo cambio la contraseña")]
+    ['cambio', 'contrasena']
+    """
     language = language_of(locale)
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | LowercaseFilter()
-        | ElisionFilter(ELISIONS.get(language, ()))
-        | FoldFilter()
-    )
+    stop = StopFilter(stoplist=stop_words(language), minsize=minsize)
+    if language in DISTINCT_ACCENT_LANGUAGES:
+        return _words(locale) | stop | FoldFilter()
+    return _words(locale) | FoldFilter() | stop
 
 
 @functools.cache
@@ -206,12 +223,25 @@ def text_analyzer(locale: str):
     reach the same stem.
     """
     language = language_of(locale)
-    analyzer = _base(locale) | StopFilter(stoplist=stop_words(language), minsize=1)
+    analyzer = _without_stop_words(locale, minsize=1)
     if language == "fr":
         analyzer = analyzer | FrenchPluralFilter()
     if has_stemmer(language):
         analyzer = analyzer | SnowballFilter(language)
     return analyzer
+
+
+@functools.cache
+def word_analyzer(locale: str):
+    """Folded words as customers see them, stop words dropped, never stemmed.
+
+    This is the vocabulary that typo correction, "did you mean" and German
+    compound splitting draw from: corrections must be real words.
+
+    >>> [t.text for t in word_analyzer("de")("Die Rechnungsadresse finden")]
+    ['rechnungsadresse', 'finden']
+    """
+    return _without_stop_words(locale, minsize=2)
 
 
 @functools.cache

@@ -41,7 +41,8 @@ from whoosh import fields, index
 
 from kb.articles import Article, ArticleSet, LoadError, load_article_files
 
-from .analysis import edge_ngram_analyzer, text_analyzer
+from .analysis import edge_ngram_analyzer, text_analyzer, word_analyzer
+from .vocabulary import articles_vocabulary, compound_parts_text
 
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
@@ -63,6 +64,11 @@ def schema_for(locale: str) -> fields.Schema:
         # still being typed. Body words are left out: they would multiply the
         # field's size for matches that rarely make the top five.
         typing=fields.TEXT(analyzer=edge_ngram_analyzer(locale), phrase=False),
+        # Search-quality fields (see search/vocabulary.py): the unstemmed
+        # words, for typo correction, and the parts of compound words
+        # ("Rechnungsadresse" -> "rechnung adresse"), matched like the body.
+        words=fields.TEXT(analyzer=word_analyzer(locale), phrase=False),
+        parts=fields.TEXT(analyzer=analyzer, phrase=False),
         # Locales this article is published in, so a search in another
         # locale can skip, with one term, the articles it already has.
         locales=fields.KEYWORD(),
@@ -81,6 +87,9 @@ def schema_for(locale: str) -> fields.Schema:
 def document_for(article: Article, articles: ArticleSet) -> dict:
     headings = " \n".join(article.headings)
     tags = " ".join(article.tags)
+    vocabulary = articles_vocabulary(articles, article.locale)
+    parts = compound_parts_text(f"{article.title}\n{headings}\n{tags}", vocabulary, article.locale)
+    body_parts = compound_parts_text(article.text, vocabulary, article.locale)
     return {
         "id": article.id,
         "locale": article.locale,
@@ -88,7 +97,9 @@ def document_for(article: Article, articles: ArticleSet) -> dict:
         "headings": headings,
         "tags": tags,
         "body": article.text,
-        "typing": f"{article.title}\n{headings}\n{tags}",
+        "typing": f"{article.title}\n{headings}\n{tags}\n{parts}",
+        "words": f"{article.title}\n{headings}\n{tags}\n{article.text}",
+        "parts": f"{parts}\n{body_parts}",
         "locales": " ".join(sorted(loc for loc, a in articles.translations(article.id).items() if a.published)),
         "category": article.category or "",
         "html": article.html,

@@ -16,22 +16,27 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from whoosh import highlight, index, query, scoring
 from whoosh.analysis import Token
-from whoosh.idsets import BitSet
 
-from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, prefix_analyzer, text_analyzer
+from .analysis import EDGE_MAX, EDGE_MIN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
+from .language import guess_language
+from .synonyms import synonyms_for
+from .vocabulary import Vocabulary, allowed_edits
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
 MAX_LIMIT = 20
+# Answers kept per process for the generation being served; a new
+# generation starts an empty cache, so an answer is never from another index.
+RESULT_CACHE_SIZE = 2048
 
 # Query-time weight of each field (see also indexing.py for what they hold).
-FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0, "parts": 1.0}
 # A word still being typed matches the beginnings of words in these fields.
 TYPING_WEIGHT = 3.0
 # Documents matching more of the customer's words rise (coordination bonus).
@@ -39,14 +44,24 @@ COORDINATION = 0.9
 
 # Articles found in another locale rank a little below the page's own.
 FALLBACK_WEIGHT = 0.8
+# A word the index does not know also searches its corrections, lower than
+# any exact match: the weight is divided by the number of edits.
+CORRECTION_WEIGHT = 0.5
+# Synonyms and compound parts stand in for the customer's own word.
+SYNONYM_WEIGHT = 0.7
+COMPOUND_WEIGHT = 0.8
+# Outdated translations rank below up-to-date ones of similar relevance.
+OUTDATED_WEIGHT = 0.85
+# Text clearly in another language also searches that language's index:
+# always above CLEAR_LANGUAGE, and above LIKELY_LANGUAGE when that index
+# knows more of the words than the page's own.
+CLEAR_LANGUAGE = 0.9
+LIKELY_LANGUAGE = 0.5
+OTHER_LANGUAGE_WEIGHT = 0.9
+# Candidates fetched beyond the limit, so that re-weighting can reorder them.
+OVERFETCH = 5
 
 SNIPPET_CHARS = 180
-
-# Answers kept per process for the generation being served: customers type
-# the same beginnings ("pa", "pas", "pass") all day. A new generation starts
-# an empty cache, so a cached answer is never from another index.
-RESULT_CACHE_SIZE = 2048
-_word_pattern = re.compile(WORD_PATTERN, re.UNICODE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -120,38 +135,140 @@ def split_query(text: str, locale: str) -> UserQuery:
     return UserQuery(tuple(w for w, _ in tokens), None)
 
 
-def _analyzed(word: str, locale: str) -> list[str]:
-    return [t.text for t in text_analyzer(locale)(word)]
+@functools.lru_cache(maxsize=65536)
+def _analyzed(word: str, locale: str) -> tuple[str, ...]:
+    """The ranked terms of one word (cached: snippets analyse every word of an article)."""
+    return tuple(t.text for t in text_analyzer(locale)(word))
 
 
-def build_query(user_query: UserQuery, locale: str) -> query.Query | None:
-    """The Whoosh query for a split customer query, or None when nothing is left."""
+@dataclasses.dataclass(frozen=True)
+class Lexicon:
+    """What one locale's index knows, read once per index generation.
+
+    ``words``: the articles' words unstemmed, for corrections and compound
+    splitting; ``beginnings``: the edge n-grams of the typing field, for a
+    misspelt word still being typed; ``terms``: every stem of the ranked fields;
+    ``field_terms``: the stems of each ranked field, so that a query asks each
+    field only for the terms it has.
+    """
+
+    words: Vocabulary
+    beginnings: Vocabulary
+    terms: frozenset[str]
+    field_terms: dict[str, frozenset[str]]
+
+    @classmethod
+    def read(cls, reader) -> Lexicon:
+        indexed = set(reader.indexed_field_names())
+
+        def frequencies(field):
+            # One pass over the field's dictionary, reading each entry's frequency on the way.
+            if field not in indexed:
+                return {}
+            decode = reader.schema[field].from_bytes
+            return {decode(term): info.doc_frequency() for term, info in reader.iter_field(field)}
+
+        field_terms = {field: frozenset(reader.field_terms(field)) if field in indexed else frozenset() for field in FIELD_WEIGHTS}
+        terms = frozenset().union(*field_terms.values())
+        return cls(Vocabulary(frequencies("words")), Vocabulary(frequencies("typing")), terms, field_terms)
+
+    def knows(self, word: str, locale: str) -> bool:
+        """True when a customer word matches the index as it is."""
+        terms = _analyzed(word, locale)
+        return word in self.words or (bool(terms) and all(t in self.terms for t in terms))
+
+
+def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = None) -> query.Query | None:
+    """The Whoosh query for a split customer query, or None when nothing is left.
+
+    Each finished word matches its stem in every field; with a ``lexicon``, a
+    word the index does not know also matches its corrections and, in German,
+    its compound parts. The word being typed also matches word beginnings.
+    Synonym rules add their alternatives beside the words they replace.
+    """
     clauses = []
     for word in user_query.words:
-        terms = _analyzed(word, locale)
-        if terms:
-            clauses.append(_word_clause(terms))
+        clause = _word_query(word, locale, lexicon)
+        if clause is not None:
+            clauses.append(clause)
     partial = user_query.partial
     if partial:
         options = []
-        terms = _analyzed(partial, locale)
-        if terms:
-            options.append(_word_clause(terms))
+        whole = _word_query(partial, locale, lexicon, correct=False)
+        if whole is not None:
+            options.append(whole)
         if len(partial) >= EDGE_MIN:
-            options.append(query.Term("typing", partial[:EDGE_MAX], boost=TYPING_WEIGHT))
+            beginning = partial[:EDGE_MAX]
+            options.append(query.Term("typing", beginning, boost=TYPING_WEIGHT))
+            if lexicon is not None and beginning not in lexicon.beginnings:
+                for correction in lexicon.beginnings.corrections(beginning):
+                    boost = TYPING_WEIGHT * CORRECTION_WEIGHT / correction.edits
+                    options.append(query.Term("typing", correction.word, boost=boost))
         if options:
-            clauses.append(query.Or(options) if len(options) > 1 else options[0])
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+    clauses.extend(_synonym_queries(user_query, locale, lexicon))
     if not clauses:
         return None
     if len(clauses) == 1:
         return clauses[0]
-    return query.Or(clauses, scale=COORDINATION)
+    return _Or(clauses, scale=COORDINATION)
 
 
-def _word_clause(terms: Sequence[str]) -> query.Query:
-    """One customer word, matched in every field at that field's weight."""
-    return query.Or(
-        [query.Term(field, term, boost=weight) for term in terms for field, weight in FIELD_WEIGHTS.items()]
+def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool = True) -> query.Query | None:
+    terms = _analyzed(word, locale)
+    if not terms:
+        return None
+    options = [_word_clause(terms, lexicon=lexicon)]
+    if lexicon is not None and not lexicon.knows(word, locale):
+        parts = lexicon.words.compound_parts(word, language_of(locale))
+        if parts:
+            part_clauses = [_word_clause(_analyzed(part, locale), lexicon=lexicon) for part in parts]
+            options.append(query.And(part_clauses, boost=COMPOUND_WEIGHT))
+        if correct:
+            for correction in lexicon.words.corrections(word):
+                corrected = _analyzed(correction.word, locale)
+                if corrected and corrected != terms:
+                    options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
+    return _Or(options) if len(options) > 1 else options[0]
+
+
+def _synonym_queries(user_query: UserQuery, locale: str, lexicon: Lexicon | None) -> list[query.Query]:
+    words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
+    terms = tuple(t for word in words for t in _analyzed(word, locale))
+    queries = []
+    for _, _, alternatives in synonyms_for(locale).expansions(terms):
+        options = [
+            query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
+            for alt in alternatives
+        ]
+        queries.append(_Or(options, boost=SYNONYM_WEIGHT))
+    return queries
+
+
+class _Or(query.Or):
+    """Or that merges its parts' matches as it goes.
+
+    Whoosh's automatic choice preloads every Or into a 2048-slot array when
+    the index has under 5000 documents, and clears it for each nested clause;
+    a customer's query has dozens of them, which made that the main cost.
+    """
+
+    matcher_type = query.Or.DEFAULT_MATCHER
+
+
+def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
+    """One customer word, matched in every field at that field's weight.
+
+    With a ``lexicon``, fields that lack a term are not asked for it (an
+    absent term still costs a dictionary lookup per field).
+    """
+    return _Or(
+        [
+            query.Term(field, term, boost=weight * boost)
+            for term in terms
+            for field, weight in FIELD_WEIGHTS.items()
+            if lexicon is None or term in lexicon.field_terms[field]
+        ]
     )
 
 
@@ -164,32 +281,54 @@ class _MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
-def make_snippet(text: str, user_query: UserQuery, locale: str) -> str:
+@functools.lru_cache(maxsize=512)
+def _words_with_offsets(text: str, locale: str) -> tuple[tuple[str, int, int], ...]:
+    """The folded words of an article body with their character offsets.
+
+    Cached for the most recently shown bodies: the same articles come back
+    for each letter the customer types.
+    """
+    return tuple((t.text, t.startchar, t.endchar) for t in prefix_analyzer(locale)(text, chars=True))
+
+
+def make_snippet(
+    text: str, user_query: UserQuery, locale: str, matched_terms: Collection[tuple[str, str]] = ()
+) -> str:
     """An HTML-escaped extract of ``text`` with matched words in ``<mark>``.
 
     Words match when their stem equals a finished query word's stem or when
-    they start with the word still being typed.
+    they start with the word still being typed. ``matched_terms`` are the
+    ``(field, term)`` pairs of the query that found the article, so that
+    corrections, synonyms and compound parts are shown too.
 
     >>> make_snippet("To reset a <b>forgotten</b> password, log in.", UserQuery(("resetting",), "forg"), "en")
     'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in'
+    >>> make_snippet("Ask for a refund.", UserQuery(("chargeback",), None), "en", [("body", "refund")])
+    'Ask for a <mark>refund</mark>'
     """
     stems = {t for word in user_query.words for t in _analyzed(word, locale)}
     if user_query.partial:
         stems.update(_analyzed(user_query.partial, locale))
-    partial = user_query.partial if user_query.partial and len(user_query.partial) >= EDGE_MIN else None
+    beginnings = {user_query.partial} if user_query.partial and len(user_query.partial) >= EDGE_MIN else set()
+    for field, term in matched_terms:
+        if field == "typing":
+            beginnings.add(term)
+        elif field in FIELD_WEIGHTS:
+            stems.add(term)
+    # Snowball stems begin like their word: only words that share the first
+    # two letters of a stem are stemmed, which keeps long articles cheap.
+    heads = {stem[:2] for stem in stems}
 
-    @functools.cache  # per snippet: a body repeats its words
-    def matched_term(word: str) -> str | None:
-        term = _analyzed_word(word, locale)
-        if term in stems:
-            return term
-        if partial:
-            raw = fold(word).replace("’", "'")
-            if any(part.startswith(partial) for part in raw.split("'")):
-                return term
-        return None
+    def matched():
+        for word, start, end in _words_with_offsets(text, locale):
+            t = Token(chars=True, text=word, startchar=start, endchar=end, boost=1.0)
+            t.matched = word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale))
+            if not t.matched and beginnings:
+                raw = fold(text[start:end]).replace("’", "'")
+                t.matched = any(part.startswith(b) for part in raw.split("'") for b in beginnings)
+            yield t
 
-    tokens = _snippet_tokens(text, matched_term)
+    tokens = matched()
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     fragments = highlight.top_fragments(
         fragmenter.fragment_tokens(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
@@ -203,33 +342,6 @@ def make_snippet(text: str, user_query: UserQuery, locale: str) -> str:
     return html.escape(opening, quote=False)
 
 
-@functools.lru_cache(maxsize=200_000)
-def _analyzed_word(word: str, locale: str) -> str:
-    """The token text the locale's analysis gives one word (stop words kept)."""
-    tokens = list(text_analyzer(locale)(word, mode="query", removestops=False))
-    return tokens[0].text if len(tokens) == 1 else ""
-
-
-def _snippet_tokens(text: str, matched_term):
-    """The words of ``text`` as highlighter tokens, matched where ``matched_term(word)`` is not None.
-
-    Equivalent to running ``text_analyzer(locale)`` over the whole text with
-    character offsets, but each filter of that analysis works on one token
-    at a time, so a word's result does not depend on its neighbours and is
-    computed once per word (:func:`_analyzed_word`). Snippets go through the
-    whole body of each hit, and this was most of a suggest request's time
-    (see benchmarks/README.md).
-    """
-    token = Token(positions=False, chars=True, removestops=False, mode="query")
-    for match in _word_pattern.finditer(text):
-        token.startchar, token.endchar = match.span()
-        term = matched_term(match.group())
-        token.matched = term is not None
-        if token.matched:
-            token.text = term  # fragments are scored by their distinct terms
-        yield token
-
-
 class SearchIndex:
     """Per-process access to the current index generation.
 
@@ -237,9 +349,11 @@ class SearchIndex:
     switches to a new generation. One set of searchers serves every thread
     of the process, one search at a time: Whoosh searchers must not be used
     by two threads at once, and a search is Python work that holds the GIL
-    anyway, so a lock costs no throughput. A set per thread cost, per
-    thread, the time to open every locale's index and its memory (about
-    1.4 s and 450 MB at 10 000 articles per locale; see benchmarks/README.md).
+    anyway, so the lock costs no throughput. A set per thread cost, on every
+    gunicorn thread, the time to open every locale's index and its memory
+    (about 1.4 s and 450 MB at 10 000 articles per locale; see
+    benchmarks/README.md). The latest answers are kept for the generation
+    being served (``cache_size``): customers type the same beginnings.
     """
 
     def __init__(
@@ -252,6 +366,8 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._current = None
         self._weighting = scoring.BM25F()
+        self._lexicons: dict[tuple[str, str], Lexicon] = {}
+        self._lexicons_lock = threading.Lock()
 
     def _pointer_state(self):
         try:
@@ -282,6 +398,15 @@ class SearchIndex:
         self._current = state
         return state
 
+    def close(self) -> None:
+        """Close the searchers; the next search opens them again."""
+        with self._lock:
+            state = self._current
+            if state is not None:
+                for searcher in state["searchers"].values():
+                    searcher.close()
+                self._current = None
+
     @property
     def generation(self) -> str:
         with self._lock:
@@ -290,40 +415,149 @@ class SearchIndex:
     def search(self, text: str, locale: str, limit: int = 5) -> list[Hit]:
         """Articles for ``text`` in ``locale``, best first.
 
-        Articles that exist only in the default locale are searched too and
-        ranked among the locale's own (a little lower at equal score), so an
-        untranslated answer is still found; their hits carry their own locale.
+        Besides the locale's own articles, this finds articles that have no
+        version in ``locale`` through their other versions (hits carry their
+        own locale; the default locale is searched first), and, when the text
+        is clearly in another language, that language's articles too. Outdated
+        translations rank a little below up-to-date ones.
         """
         if locale not in self.locales:
             raise ValueError(f"unknown locale {locale!r}")
         limit = max(1, min(int(limit), MAX_LIMIT))
         with self._lock:
-            return self._cached_search(text, locale, limit)
-
-    def _cached_search(self, text: str, locale: str, limit: int) -> list[Hit]:
-        state = self._state()
-        cache = state.setdefault("results", collections.OrderedDict())
-        key = (clean_text(text), locale, limit)
-        if key in cache:
-            cache.move_to_end(key)
-            return list(cache[key])
-        hits = self._search(state, text, locale, limit)
-        if self.cache_size:
-            cache[key] = tuple(hits)
-            if len(cache) > self.cache_size:
-                cache.popitem(last=False)
-        return hits
+            state = self._state()
+            cache = state.setdefault("results", collections.OrderedDict())
+            key = (clean_text(text), locale, limit)
+            if key in cache:
+                cache.move_to_end(key)
+                return list(cache[key])
+            hits = self._search(state, text, locale, limit)
+            if self.cache_size:
+                cache[key] = tuple(hits)
+                if len(cache) > self.cache_size:
+                    cache.popitem(last=False)
+            return hits
 
     def _search(self, state, text: str, locale: str, limit: int) -> list[Hit]:
-        hits = self._search_locale(state, text, locale, locale, limit, exclude=None)
-        fallback = self.default_locale
-        if fallback != locale and fallback in state["searchers"]:
-            others = self._search_locale(state, text, fallback, locale, limit, exclude=locale)
-            others = [(dataclasses.replace(h, score=h.score * FALLBACK_WEIGHT), body, q) for h, body, q in others]
-            hits = sorted(hits + others, key=lambda h: h[0].score, reverse=True)[:limit]
-        # Snippets cost more than the search itself: make them only for the
-        # hits that are returned.
-        return [dataclasses.replace(h, snippet=make_snippet(body, q, h.locale)) for h, body, q in hits]
+        fetch = limit + OVERFETCH
+        found = self._search_locale(state, text, locale, fetch, weight=1.0)
+        for other, mask in self._fallback_plan(state, locale):
+            found += self._search_locale(state, text, other, fetch, weight=FALLBACK_WEIGHT, mask=mask, page=locale)
+        other_language = self._other_language(state, text, locale)
+        if other_language is not None:
+            found += self._search_locale(state, text, other_language, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        if not found:
+            # Nothing at all: a word or two of another language is too short
+            # to identify, but the other indexes' words can tell.
+            for other in self._locales_knowing(state, text, exclude=locale)[:1]:
+                found += self._search_locale(state, text, other, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        best: dict[str, dict] = {}
+        for candidate in found:
+            if candidate["outdated"]:
+                candidate["score"] *= OUTDATED_WEIGHT
+            kept = best.get(candidate["id"])
+            if kept is None or candidate["score"] > kept["score"]:
+                best[candidate["id"]] = candidate
+        ranked = sorted(best.values(), key=lambda c: c["score"], reverse=True)[:limit]
+        return [self._hit(candidate, text) for candidate in ranked]
+
+    def did_you_mean(self, text: str, locale: str) -> str | None:
+        """A corrected version of ``text`` that finds articles, or None.
+
+        Meant for when a search found nothing: every word the index does not
+        know is replaced by the closest, most common word of the locale's
+        articles, allowing one edit more than the silent correction of
+        :meth:`search` and any first letter; the correction is offered only
+        if it finds something.
+        """
+        if locale not in self.locales:
+            raise ValueError(f"unknown locale {locale!r}")
+        with self._lock:
+            return self._did_you_mean(text, locale)
+
+    def _did_you_mean(self, text: str, locale: str) -> str | None:
+        state = self._state()
+        lexicon = self._lexicon(state, locale)
+        if lexicon is None:
+            return None
+        user_query = split_query(text, locale)
+        words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
+        corrected, changed = [], False
+        for word in words:
+            replacement = word
+            if len(word) >= 3 and not lexicon.knows(word, locale):
+                options = lexicon.words.corrections(word, max_edits=allowed_edits(word) + 1, limit=1, same_first_letter=False)
+                if options:
+                    replacement, changed = options[0].word, True
+            corrected.append(replacement)
+        if not changed:
+            return None
+        suggestion = " ".join(corrected)
+        return suggestion if self.search(suggestion + " ", locale, 1) else None
+
+    def _lexicon(self, state, locale: str) -> Lexicon | None:
+        """The locale's lexicon for this generation, shared by the threads."""
+        searcher = state["searchers"].get(locale)
+        if searcher is None:
+            return None
+        key = (state["generation"], locale)
+        lexicon = self._lexicons.get(key)
+        if lexicon is None:
+            lexicon = Lexicon.read(searcher.reader())
+            with self._lexicons_lock:
+                for old in [k for k in self._lexicons if k[0] != state["generation"]]:
+                    del self._lexicons[old]
+                self._lexicons[key] = lexicon
+        return lexicon
+
+    def _locales_knowing(self, state, text: str, exclude: str) -> list[str]:
+        """Other locales whose articles use some of the words of ``text``, most words first."""
+        counts = []
+        for other in self.locales:
+            lexicon = self._lexicon(state, other) if other != exclude else None
+            if lexicon is not None:
+                known = sum(lexicon.knows(t.text, other) for t in word_analyzer(other)(clean_text(text)))
+                if known:
+                    counts.append((-known, self.locales.index(other), other))
+        return [other for _, _, other in sorted(counts)]
+
+    def _fallback_plan(self, state, locale: str) -> list[tuple[str, query.Query]]:
+        """Other locales to search for articles missing in ``locale``, with the mask of those to skip.
+
+        The default locale comes first; another locale is searched only if it
+        has articles that neither ``locale`` nor the locales before it have.
+        """
+        plans = state.setdefault("fallback_plans", {})
+        if locale not in plans:
+            ids = {loc: set(s.reader().field_terms("id")) for loc, s in state["searchers"].items()}
+            order = [self.default_locale] + [loc for loc in self.locales if loc != self.default_locale]
+            covered, plan = [locale], []
+            for other in order:
+                if other == locale or other not in ids:
+                    continue
+                if ids[other] - set().union(*(ids.get(c, set()) for c in covered)):
+                    plan.append((other, query.Or([query.Term("locales", c) for c in covered])))
+                covered.append(other)
+            plans[locale] = plan
+        return plans[locale]
+
+    def _other_language(self, state, text: str, locale: str) -> str | None:
+        """The locale to search too when ``text`` is clearly in another language."""
+        language, probability = guess_language(clean_text(text), self.locales)
+        if language is None or language == language_of(locale) or probability < LIKELY_LANGUAGE:
+            return None
+        other = next((loc for loc in self.locales if language_of(loc) == language), None)
+        if other is None or other not in state["searchers"]:
+            return None
+        if probability >= CLEAR_LANGUAGE:
+            return other
+        # A weaker guess needs the words to back it: the other index must know
+        # more of them than the page's own.
+        words = [t.text for t in word_analyzer(other)(clean_text(text))]
+        page_lexicon, other_lexicon = self._lexicon(state, locale), self._lexicon(state, other)
+        known_here = sum(page_lexicon.knows(w, locale) for w in words) if page_lexicon else 0
+        known_there = sum(other_lexicon.knows(w, other) for w in words)
+        return other if known_there > known_here else None
 
     def document(self, locale: str, article_id: str) -> dict | None:
         """The stored fields of one article in one locale, or None."""
@@ -350,47 +584,42 @@ class SearchIndex:
             cache[locale] = sorted(docs, key=lambda d: d["title"].casefold())
         return cache[locale]
 
-    @staticmethod
-    def _mask(state, index_locale: str, exclude: str) -> BitSet:
-        """The documents of ``index_locale`` also published in ``exclude``, as a bit set.
-
-        Whoosh would otherwise turn the mask query into a set of every
-        matching document on each search: most of the index, for the
-        default locale. The set is made once per searcher.
-        """
-        masks = state.setdefault("masks", {})
-        key = (index_locale, exclude)
-        if key not in masks:
-            searcher = state["searchers"][index_locale]
-            masks[key] = BitSet(searcher.docs_for_query(query.Term("locales", exclude)), size=searcher.doc_count_all())
-        return masks[key]
-
-    def _search_locale(self, state, text, index_locale, page_locale, limit, exclude) -> list[tuple[Hit, str, UserQuery]]:
-        """Hits without snippets, each with its body and the split query, for :meth:`search`."""
+    def _search_locale(self, state, text, index_locale, limit, *, weight, mask=None, page=None) -> list[dict]:
+        """Candidates from one locale's index: stored fields, weighted score and URL."""
         searcher = state["searchers"].get(index_locale)
         if searcher is None:
             return []
         user_query = split_query(text, index_locale)
-        whoosh_query = build_query(user_query, index_locale)
+        whoosh_query = build_query(user_query, index_locale, self._lexicon(state, index_locale))
         if whoosh_query is None:
             return []
-        # Skip the articles that the page's own locale already has.
-        mask = self._mask(state, index_locale, exclude) if exclude else None
         results = searcher.search(whoosh_query, limit=limit, mask=mask)
+        matched_terms = frozenset(whoosh_query.iter_all_terms())
         return [
-            (
-                Hit(
-                    id=hit["id"],
-                    locale=index_locale,
-                    title=hit["title"],
-                    url=f"/{page_locale}/articles/{hit['id']}",
-                    snippet="",
-                    score=hit.score,
-                    category=hit.get("category") or None,
-                    outdated=bool(hit.get("outdated")),
-                ),
-                hit["body"],
-                user_query,
-            )
+            {
+                "id": hit["id"],
+                "locale": index_locale,
+                "title": hit["title"],
+                "body": hit["body"],
+                "url": f"/{page or index_locale}/articles/{hit['id']}",
+                "score": hit.score * weight,
+                "category": hit.get("category") or None,
+                "outdated": bool(hit.get("outdated")),
+                "matched_terms": matched_terms,
+            }
             for hit in results
         ]
+
+    @staticmethod
+    def _hit(candidate: dict, text: str) -> Hit:
+        locale = candidate["locale"]
+        return Hit(
+            id=candidate["id"],
+            locale=locale,
+            title=candidate["title"],
+            url=candidate["url"],
+            snippet=make_snippet(candidate["body"], split_query(text, locale), locale, candidate["matched_terms"]),
+            score=candidate["score"],
+            category=candidate["category"],
+            outdated=candidate["outdated"],
+        )

@@ -40,15 +40,66 @@ def demo_search(demo_index_dir) -> SearchIndex:
 
 
 @pytest.fixture
-def app(tmp_path, demo_index_dir):
-    return create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_DIR": tmp_path / "instance",
-            "ARTICLES_DIR": DEMO_ARTICLES,
-            "INDEX_DIR": demo_index_dir,
-        }
-    )
+def database_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'instance' / 'kb.sqlite3'}"
+
+
+def postgres_schema_url() -> str:
+    """A throwaway schema on the test PostgreSQL server (dropped by the caller)."""
+    url = os.environ.get("KB_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("KB_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database_url(request, tmp_path):
+    """The ticket database on SQLite, then on the real PostgreSQL in a throwaway schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'instance' / 'kb.sqlite3'}"
+        return
+    import secrets
+
+    from sqlalchemy import text
+
+    from kb.db import make_engine
+
+    base = postgres_schema_url()
+    schema = f"kb_test_{secrets.token_hex(6)}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def app_config(tmp_path, demo_index_dir, database_url) -> dict:
+    """Settings of the test app; tests change them before ``app`` is made."""
+    return {
+        "TESTING": True,
+        "INSTANCE_DIR": tmp_path / "instance",
+        "ARTICLES_DIR": DEMO_ARTICLES,
+        "INDEX_DIR": demo_index_dir,
+        "ATTACHMENTS_DIR": tmp_path / "instance" / "attachments",
+        "DATABASE_URL": database_url,
+        "MIN_FILL_SECONDS": 0,
+        # Nothing listens there: tests that deliver mail start a server.
+        "SMTP_URL": "smtp://127.0.0.1:9",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    yield app
+    app.extensions["kb.db"].dispose()
 
 
 @pytest.fixture

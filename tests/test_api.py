@@ -101,3 +101,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_api_matches_its_openapi_document(case):
     # Every response must be documented, valid against its schema and not a 5xx.
     case.call_and_validate()
+
+
+def test_errors_speak_the_requests_language(client):
+    assert client.get("/api/suggest?q=x&lang=fr&limit=0").get_json()["error"] == "limit doit être un nombre entier de 1 à 20"
+    assert client.get("/api/suggest?q=x&lang=xx", headers={"Accept-Language": "de"}).get_json()["error"].startswith(
+        "unbekannte Sprache"
+    )
+    assert client.get("/api/nothing", headers={"Accept-Language": "it"}).get_json() == {
+        "error": "questo endpoint dell'API non esiste"
+    }

@@ -64,3 +64,38 @@ def test_locales_are_configuration(runner, tmp_path):
     assert "(de 28, fr 28)" in result.output
     # Articles in locales that are not configured are reported and skipped.
     assert "unknown locale folder 'en'" in result.stderr
+
+
+def test_eval_prints_tuned_and_baseline_figures(runner, tmp_path):
+    queries = tmp_path / "queries.tsv"
+    queries.write_text(
+        "# two judged queries\nlocale\tkind\tsplit\texpected\tquery\n"
+        "en\ttypo\tdev\treset-password\tpasword\n"
+        "fr\tpartial\theldout\tinvoices\tfactu\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["eval", str(queries)])
+    assert result.exit_code == 0, result.output
+    lines = {line.split("  ")[0].strip(): line.split() for line in result.stdout.splitlines()}
+    assert "MRR@5" in result.stdout and "R@5" in result.stdout
+    assert {"all", "locale en", "locale fr", "kind typo", "kind partial"} <= set(lines)
+    # The tuned search finds the typo first; plain Whoosh does not find it at all.
+    assert lines["kind typo"][-6:-4] == ["1.000", "0.000"]
+    heldout = runner.invoke(main, ["eval", str(queries), "--split", "heldout"])
+    assert "locale en" not in heldout.stdout and "locale fr" in heldout.stdout
+
+
+def test_eval_names_the_bad_line_of_a_query_file(runner, tmp_path):
+    queries = tmp_path / "queries.tsv"
+    queries.write_text("locale\tkind\tsplit\texpected\tquery\nen\ttypo\tonly three\n", encoding="utf-8")
+    result = runner.invoke(main, ["eval", str(queries)])
+    assert result.exit_code == 1
+    assert f"{queries}:2:" in result.output
+
+
+def test_search_offers_a_correction_when_nothing_matches(runner):
+    assert runner.invoke(main, ["index", "--quiet"]).exit_code == 0
+    result = runner.invoke(main, ["search", "paswrd"])
+    assert result.exit_code == 0 and "no results; did you mean: password" in result.output
+    body = json.loads(runner.invoke(main, ["search", "paswrd", "--json"]).output)
+    assert body["results"] == [] and body["did_you_mean"] == "password"

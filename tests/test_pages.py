@@ -59,3 +59,192 @@ def test_security_headers(client):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"]
+
+
+def test_article_helpful_feedback_is_recorded_and_makes_articles_popular(client, app):
+    from sqlalchemy import select
+
+    from kb.models import ArticleFeedback
+
+    from .helpers import form_action, form_values, soup
+
+    page = client.get("/es/articles/spf-dkim")
+    assert soup(page).find(id="feedback").legend.text == "¿Te ha resultado útil este artículo?"
+    values = form_values(page, "feedback")
+    response = client.post(form_action(page, "feedback"), data={**values, "answer": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/es/articles/spf-dkim#feedback"
+    assert soup(client.get("/es/articles/spf-dkim")).select_one(".flash[role=status]")
+    with app.extensions["kb.db"].reading() as db:
+        vote = db.scalar(select(ArticleFeedback))
+    assert (vote.article_id, vote.locale, vote.question, vote.positive) == ("spf-dkim", "es", "helpful", True)
+    popular = soup(client.get("/es/")).select("#popular-heading + ol a")
+    assert popular[0]["href"] == "/es/articles/spf-dkim" and len(popular) == 5
+    # Without a valid token nothing is recorded, and the visitor is asked again.
+    refused = client.post("/es/articles/spf-dkim/feedback", data={"answer": "no"})
+    assert refused.status_code == 303
+    bad = client.post("/es/articles/spf-dkim/feedback", data={**values, "answer": "maybe"})
+    assert bad.status_code == 303
+    with app.extensions["kb.db"].reading() as db:
+        assert len(db.scalars(select(ArticleFeedback)).all()) == 1
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_page_links_to_the_contact_flow(client, locale):
+    html = client.get(f"/{locale}/").get_data(as_text=True)
+    assert f'href="/{locale}/contact"' in html
+
+
+def test_server_errors_are_pages_in_the_visitors_language(app, client):
+    @app.get("/<locale>/boom")
+    def boom(locale):
+        raise RuntimeError("broken on purpose")
+
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/pt/boom")
+    assert response.status_code == 500
+    assert '<html lang="pt">' in response.get_data(as_text=True)
+
+
+# Locale choice: URL, then remembered choice, then Accept-Language, then default.
+
+def test_a_page_in_a_locale_remembers_it_and_the_root_honours_it(client):
+    response = client.get("/fr/articles/invoices")
+    cookie = response.headers["Set-Cookie"]
+    assert "kb_locale=fr" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    response = client.get("/", headers={"Accept-Language": "de"})
+    assert response.headers["Location"] == "/fr/"
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+    # Already remembered: no new cookie on every page.
+    assert "Set-Cookie" not in client.get("/fr/").headers
+
+
+def test_the_url_outranks_the_remembered_choice(client):
+    client.set_cookie("kb_locale", "de")
+    html = client.get("/it/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="it">' in html and "Come possiamo aiutarti?" in html
+
+
+def test_without_url_or_cookie_accept_language_then_the_default_choose(client):
+    response = client.get("/no/such-page", headers={"Accept-Language": "pt-BR,pt;q=0.9"})
+    assert response.status_code == 404
+    assert '<html lang="pt">' in response.get_data(as_text=True)
+    assert "Não encontramos esta página" in response.get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/no/such-page", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+
+
+def test_an_unknown_remembered_locale_is_ignored(client):
+    client.set_cookie("kb_locale", "../../etc")
+    assert client.get("/", headers={"Accept-Language": "es"}).headers["Location"] == "/es/"
+
+
+def test_error_pages_set_no_cookie(client):
+    assert "Set-Cookie" not in client.get("/de/articles/does-not-exist").headers
+
+
+def links(html: str):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    switcher = {a["hreflang"]: a["href"] for a in soup.select("nav.languages a")}
+    alternates = {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"]')}
+    canonical = soup.select_one('link[rel="canonical"]')
+    return switcher, alternates, canonical["href"] if canonical else None
+
+
+def test_switcher_keeps_the_visitor_on_the_same_article(client):
+    switcher, alternates, canonical = links(client.get("/de/articles/spf-dkim").get_data(as_text=True))
+    assert switcher == {locale: f"/{locale}/articles/spf-dkim" for locale in LOCALES}
+    assert alternates == {
+        **{locale: f"http://localhost/{locale}/articles/spf-dkim" for locale in LOCALES},
+        "x-default": "http://localhost/en/articles/spf-dkim",
+    }
+    assert canonical == "http://localhost/de/articles/spf-dkim"
+
+
+def test_an_untranslated_article_points_search_engines_at_the_versions_that_exist(client):
+    switcher, alternates, canonical = links(client.get("/it/articles/api-keys").get_data(as_text=True))
+    assert switcher["it"] == "/it/articles/api-keys" and switcher["fr"] == "/fr/articles/api-keys"
+    assert "it" not in alternates and "pt" not in alternates and alternates["x-default"].endswith("/en/articles/api-keys")
+    assert canonical == "http://localhost/en/articles/api-keys"
+
+
+def test_switcher_keeps_the_category_and_the_search(client):
+    switcher, alternates, canonical = links(client.get("/fr/categories/billing").get_data(as_text=True))
+    assert switcher["es"] == "/es/categories/billing" and alternates["x-default"] == "http://localhost/en/categories/billing"
+    switcher, _, canonical = links(client.get("/fr/search?q=facture%20%C3%A9t%C3%A9&page=2").get_data(as_text=True))
+    assert switcher["de"] == "/de/search?q=facture+%C3%A9t%C3%A9&page=2"
+    assert canonical == "http://localhost/fr/search?q=facture+%C3%A9t%C3%A9&page=2"
+
+
+def test_the_homes_x_default_is_the_root_that_picks_a_language(client):
+    switcher, alternates, canonical = links(client.get("/es/").get_data(as_text=True))
+    assert switcher["it"] == "/it/" and alternates["x-default"] == "http://localhost/"
+    assert alternates["pt"] == "http://localhost/pt/" and canonical == "http://localhost/es/"
+
+
+def test_error_pages_switch_to_the_home_of_the_other_language(client):
+    switcher, alternates, canonical = links(client.get("/de/articles/does-not-exist").get_data(as_text=True))
+    assert switcher["fr"] == "/fr/" and alternates == {} and canonical is None
+
+
+def test_lists_reach_untranslated_articles_marked_with_their_language(client):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/it/categories/developers").get_data(as_text=True), "html.parser")
+    link = soup.select_one('a[href="/it/articles/api-keys"]')
+    assert link is not None and link["lang"] == "en"
+    assert link.find_next_sibling("span", class_="badge").get_text() == "English"
+    own = soup.select_one('a[href="/it/articles/webhooks"]')
+    assert own is not None and not own.has_attr("lang")
+    home = client.get("/pt/").get_data(as_text=True)
+    assert 'href="/pt/articles/api-keys" lang="en"' in home
+
+
+def test_untranslated_article_notice_is_in_the_visitors_language_and_links_the_versions(client):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/pt/articles/api-keys").get_data(as_text=True), "html.parser")
+    assert soup.select_one(".notice").get_text() == (
+        "Este artigo ainda não foi traduzido para o português. Aqui está a versão em inglês."
+    )
+    others = {a["hreflang"] for a in soup.select(".other-languages a")}
+    assert others == {"fr", "de", "es"}
+
+
+@pytest.mark.parametrize(
+    ("locale", "date"),
+    [("en", "October 14, 2026"), ("de", "18. Juni 2026"), ("fr", "14 octobre 2026"), ("pt", "14 de outubro de 2026")],
+)
+def test_dates_are_written_the_visitors_way(client, locale, date):
+    assert date in client.get(f"/{locale}/articles/contact-support").get_data(as_text=True)
+
+
+def test_numbers_and_plurals_follow_the_language(app):
+    from flask import render_template_string
+
+    template = '{{ ngettext("%(num)s result", "%(num)s results", n, num=n|numberformat) }}'
+    expected = {("en", 1): "1 result", ("en", 1234): "1,234 results", ("de", 1234): "1.234 Treffer",
+                ("fr", 1): "1 résultat", ("fr", 0): "0 résultat", ("fr", 1234): "1\u202f234 résultats"}
+    for (locale, n), text in expected.items():
+        with app.test_request_context(f"/{locale}/"):
+            from flask import g
+
+            g.locale = locale
+            assert render_template_string(template, n=n) == text
+
+
+def test_an_outdated_translation_says_so_and_links_the_source(client):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/de/articles/contact-support").get_data(as_text=True), "html.parser")
+    notice = soup.select_one(".notice")
+    assert "neuesten Änderungen" in notice.get_text()
+    assert notice.a["href"] == "/en/articles/contact-support" and notice.a.get_text() == "Aktuelle Fassung auf Englisch lesen"
+    assert BeautifulSoup(client.get("/de/articles/invoices").get_data(as_text=True), "html.parser").select_one(".notice") is None
+
+
+def test_search_page_offers_a_correction_when_nothing_matches(client):
+    html = client.get("/en/search?q=paswrd").get_data(as_text=True)
+    assert 'href="/en/search?q=password">password</a>' in html
+    assert "Did you mean" not in client.get("/en/search?q=password").get_data(as_text=True)

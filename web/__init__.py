@@ -12,9 +12,15 @@ from collections.abc import Mapping
 
 from flask import Flask, g, request
 from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
 
 from kb import settings
+from kb.db import Database
 from search.querying import SearchIndex
+from translations import ready_catalog_dir
+
+# Room for the form fields besides the attachments themselves.
+FORM_OVERHEAD_BYTES = 1024 * 1024
 
 
 def create_app(test_config: Mapping | None = None) -> Flask:
@@ -28,18 +34,36 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
     app.config.setdefault("JSON_SORT_KEYS", False)
     app.json.sort_keys = False
+    # A CSRF token lives as long as the visitor's session, so a long ticket
+    # typed slowly is never refused for an expired token.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = (
+            app.config["ATTACHMENT_MAX_BYTES"] * max(app.config["ATTACHMENT_MAX_COUNT"], 1) + FORM_OVERHEAD_BYTES
+        )
+
+    app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
     )
 
-    Babel(app, locale_selector=_current_locale, default_translation_directories=_translations_dir())
+    # A test may add folders (a pseudo-locale) through BABEL_TRANSLATION_DIRECTORIES.
+    catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
+    Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import api, pages
+    from . import admin, api, contact, pages
+    from .extensions import make_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(contact.bp)
+    app.register_blueprint(admin.bp)
     pages.register_error_pages(app)
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)
+    make_limiter(app)
 
     @app.after_request
     def security_headers(response):
@@ -56,25 +80,35 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     return app
 
 
-def _translations_dir() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parent.parent / "translations")
+LOCALE_COOKIE = "kb_locale"
 
 
-def _current_locale() -> str | None:
-    """The page's locale as set from its URL, else the API's ``lang``.
+def _current_locale() -> str:
+    """The locale of this request, for Babel.
 
-    Only configured locales are returned: anything else a visitor sends
-    falls back to the default instead of reaching Babel's parser.
+    In order: the locale in the page's URL, the API's ``lang``, the
+    visitor's remembered choice, ``Accept-Language``, the default. Only
+    configured locales are returned: anything else a visitor sends falls
+    back instead of reaching Babel's parser.
     """
     from flask import current_app
 
+    if getattr(g, "locale", None) in current_app.config["LOCALES"]:
+        return g.locale
+    if request.args.get("lang") in current_app.config["LOCALES"]:
+        return request.args["lang"]
+    return preferred_locale()
+
+
+def preferred_locale() -> str:
+    """The visitor's locale when the URL names none: remembered, then asked for, then the default."""
+    from flask import current_app
+
     locales = current_app.config["LOCALES"]
-    for candidate in (getattr(g, "locale", None), request.args.get("lang")):
-        if candidate in locales:
-            return candidate
-    return current_app.config["DEFAULT_LOCALE"]
+    remembered = request.cookies.get(LOCALE_COOKIE)
+    if remembered in locales:
+        return remembered
+    return request.accept_languages.best_match(locales) or current_app.config["DEFAULT_LOCALE"]
 
 
 def search_index() -> SearchIndex:

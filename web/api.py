@@ -1,4 +1,8 @@
-"""The JSON API: search suggestions while the customer types."""
+"""The JSON API: search suggestions while the customer types.
+
+Error messages speak the request's language (``lang`` when valid, else the
+visitor's remembered or ``Accept-Language`` choice); the keys stay English.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import json
 from importlib import resources
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from search.querying import MAX_LIMIT, IndexNotBuilt
@@ -39,13 +45,22 @@ def bad_request(exc: BadRequest):
 @bp.errorhandler(IndexNotBuilt)
 def index_not_built(exc: IndexNotBuilt):
     current_app.logger.error("%s", exc)
-    return error(503, "the search index is not built yet")
+    return error(503, _("the search index is not built yet"))
+
+
+HTTP_ERROR_TEXTS = {
+    404: _l("there is no such API endpoint"),
+    405: _l("this endpoint does not accept that HTTP method"),
+    429: _l("too many requests; wait a moment and try again"),
+}
 
 
 def json_http_error(exc: HTTPException):
     """An HTTP error as JSON, keeping its headers (``Allow`` on a 405)."""
     response = exc.get_response()
-    response.set_data(json.dumps({"error": exc.description or exc.name}))
+    # Werkzeug's own descriptions are English: the usual ones are translated here.
+    message = HTTP_ERROR_TEXTS.get(exc.code) or exc.description or exc.name
+    response.set_data(json.dumps({"error": str(message)}, ensure_ascii=False))
     response.content_type = "application/json"
     return response
 
@@ -59,7 +74,7 @@ def _limit() -> int:
         return DEFAULT_LIMIT
     # Plain ASCII digits only: int() would also take " 5", "1_0" and "٣".
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 3 or not 1 <= int(raw) <= MAX_LIMIT:
-        raise BadRequest("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
+        raise BadRequest("limit", _("limit must be a whole number from 1 to %(most)s", most=MAX_LIMIT))
     return int(raw)
 
 
@@ -67,7 +82,7 @@ def _lang() -> str:
     locales = current_app.config["LOCALES"]
     lang = request.args.get("lang", current_app.config["DEFAULT_LOCALE"])
     if lang not in locales:
-        raise BadRequest("lang", f"unknown lang; expected one of: {', '.join(locales)}")
+        raise BadRequest("lang", _("unknown lang; expected one of: %(locales)s", locales=", ".join(locales)))
     return lang
 
 
@@ -77,8 +92,14 @@ def suggest():
     lang = _lang()
     limit = _limit()
     q = request.args.get("q", "")
-    hits = search_index().search(q, lang, limit) if q.strip() else []
-    return jsonify({"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]})
+    index = search_index()
+    hits = index.search(q, lang, limit) if q.strip() else []
+    body = {"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]}
+    if not hits and q.strip():
+        suggestion = index.did_you_mean(q, lang)
+        if suggestion:
+            body["did_you_mean"] = suggestion
+    return jsonify(body)
 
 
 @bp.get("/openapi.json")

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import format_date
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
+from kb.models import ArticleFeedback
 from search.querying import IndexNotBuilt
 
-from . import search_index
+from . import LOCALE_COOKIE, preferred_locale, search_index
 from .api import json_http_error
+from .extensions import RERENDER, database
+from .forms import FeedbackForm
 
 bp = Blueprint("pages", __name__)
 
 RESULTS_PER_PAGE = 10
 MAX_PAGES = 10
+POPULAR = 5
 
 # Display names of the category slugs used in article front matter.
 CATEGORY_NAMES = {
@@ -31,15 +38,53 @@ CATEGORY_NAMES = {
     "developers": _l("API and developers"),
 }
 
+# What an error page says: its heading, its advice, and whether a search form
+# follows (not while the index is missing: searching cannot work either).
+# Error pages that say something more useful than "something went wrong".
+CSRF_EXPIRED = "csrf"
+ERROR_TEXTS = {
+    404: (_l("We could not find that page"), _l("The page may have moved. Try a search instead:"), True),
+    413: (
+        _l("The files are too large"),
+        _l("Your attachments together are larger than we accept. Go back to your form, remove or shrink a file, and send it again."),
+        False,
+    ),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again."), False),
+    CSRF_EXPIRED: (_l("This form has expired"), _l("Go back, reload the page and send the form again."), False),
+    503: (_l("The help center is being prepared"), _l("Please come back in a few minutes."), False),
+}
+GENERIC_ERROR = (_l("Something went wrong"), _l("Please try again in a moment, or search the help center:"), True)
+
+# Each language's own name, as a language switcher shows it.
 LANGUAGE_NAMES = {
     "en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano", "pt": "Português",
 }
+LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def category_name(slug: str | None) -> str:
     if not slug:
         return _("Other questions")
     return str(CATEGORY_NAMES.get(slug, slug.replace("-", " ").capitalize()))
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, for links that lead to it."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_in_page_language(code: str) -> str:
+    """A language's name as the visitor's language writes it in a sentence (Babel)."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 @bp.url_value_preprocessor
@@ -57,6 +102,18 @@ def add_locale(endpoint, values):
         values["locale"] = g.locale
 
 
+@bp.after_app_request
+def remember_locale(response):
+    """A visitor who reads a page in a language keeps it on their next visit to ``/``."""
+    locale = getattr(g, "locale", None)
+    if locale and response.status_code < 400 and request.cookies.get(LOCALE_COOKIE) != locale:
+        response.set_cookie(
+            LOCALE_COOKIE, locale, max_age=LOCALE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
 @bp.app_template_filter("datefmt")
 def date_format(value: str | None) -> str:
     """An ISO date as the visitor's language writes it (Babel)."""
@@ -65,36 +122,125 @@ def date_format(value: str | None) -> str:
     return format_date(dt.date.fromisoformat(value), "long")
 
 
+@bp.app_template_filter("datetimefmt")
+def datetime_format(value: dt.datetime) -> str:
+    """A moment as the visitor's language writes it (Babel), in UTC."""
+    return format_datetime(value, "medium")
+
+
+# Query parameters that are part of a page's content, kept when switching language.
+KEPT_QUERY_ARGS = {
+    "pages.search": ("q", "page"),
+    # The contact flow keeps the customer's subject in the other language.
+    "contact.start": ("subject",),
+    "contact.suggestions": ("subject",),
+    "contact.article": ("subject",),
+    "contact.ticket": ("subject",),
+}
+
+
+def url_in_locale(locale: str, *, external: bool = False) -> str:
+    """This page in another locale: same article, category or search (query kept).
+
+    Works for any endpoint with a ``<locale>`` in its URL; error pages and
+    pages without one lead to the other locale's home instead.
+    """
+    endpoint = request.endpoint
+    if getattr(g, "error_page", False) or not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "locale"):
+        return url_for("pages.home", locale=locale, _external=external)
+    values = {k: v for k, v in (request.view_args or {}).items() if k != "locale"}
+    values.update({k: request.args[k] for k in KEPT_QUERY_ARGS.get(endpoint, ()) if request.args.get(k)})
+    return url_for(endpoint, **values, locale=locale, _external=external)
+
+
+def page_links() -> dict:
+    """Canonical and ``hreflang`` alternate links of the page being rendered.
+
+    A view narrows ``g.alternate_locales`` (an article lists only the locales
+    it is written in) and may point ``g.canonical_locale`` at the version it
+    shows. Error pages have none.
+    """
+    if getattr(g, "error_page", False) or getattr(g, "locale", None) is None:
+        return {"canonical": None, "alternates": []}
+    locales = getattr(g, "alternate_locales", None) or current_app.config["LOCALES"]
+    default = current_app.config["DEFAULT_LOCALE"]
+    alternates = [(code, url_in_locale(code, external=True)) for code in locales]
+    if request.endpoint == "pages.home":
+        # The root picks a language for each visitor: the home's x-default.
+        alternates.append(("x-default", url_for("pages.root", _external=True)))
+    else:
+        alternates.append(("x-default", url_in_locale(default if default in locales else locales[0], external=True)))
+    canonical = url_in_locale(getattr(g, "canonical_locale", g.locale), external=True)
+    return {"canonical": canonical, "alternates": alternates}
+
+
 @bp.app_context_processor
 def template_globals():
     return {
         "category_name": category_name,
-        "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+        "language_name": language_name,
+        "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
-        "page_locale": getattr(g, "locale", current_app.config["DEFAULT_LOCALE"]),
+        "default_locale": current_app.config["DEFAULT_LOCALE"],
+        "page_locale": getattr(g, "locale", None) or str(get_locale()),
+        "url_in_locale": url_in_locale,
+        "page_links": page_links,
     }
+
+
+def listed_documents(locale: str) -> list[dict]:
+    """The articles a list in ``locale`` shows, each with the ``locale`` it is written in.
+
+    Articles not translated into ``locale`` are listed too, in the default
+    locale's version (or the first locale that has one), so lists reach
+    every answer as search does.
+    """
+    index = search_index()
+    seen: dict[str, dict] = {}
+    default = current_app.config["DEFAULT_LOCALE"]
+    for candidate in dict.fromkeys((locale, default, *current_app.config["LOCALES"])):
+        for doc in index.documents(candidate):
+            seen.setdefault(doc["id"], doc)
+    return sorted(seen.values(), key=lambda d: d["title"].casefold())
 
 
 @bp.get("/")
 def root():
-    locales = current_app.config["LOCALES"]
-    best = request.accept_languages.best_match(locales) or current_app.config["DEFAULT_LOCALE"]
-    return redirect(url_for("pages.home", locale=best))
+    response = redirect(url_for("pages.home", locale=preferred_locale()))
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 @bp.get("/<locale>/")
 def home():
-    documents = search_index().documents(g.locale)
+    documents = listed_documents(g.locale)
     categories: dict[str, list[dict]] = {}
     for doc in documents:
         categories.setdefault(doc.get("category") or "", []).append(doc)
-    ordered = sorted(categories.items(), key=lambda item: list(CATEGORY_NAMES).index(item[0]) if item[0] in CATEGORY_NAMES else len(CATEGORY_NAMES))
-    return render_template("home.html", categories=ordered)
+    known = list(CATEGORY_NAMES)
+    ordered = sorted(categories.items(), key=lambda item: known.index(item[0]) if item[0] in known else len(known))
+    return render_template("home.html", categories=ordered, popular=popular_articles(documents))
+
+
+def popular_articles(documents: list[dict]) -> list[dict]:
+    """The articles visitors found most useful (helpful votes and solved problems).
+
+    Until there are votes, the first articles of the help center stand in.
+    """
+    with database().reading() as db:
+        counts = db.execute(
+            select(ArticleFeedback.article_id, func.count())
+            .where(ArticleFeedback.positive.is_(True))
+            .group_by(ArticleFeedback.article_id)
+        ).all()
+    score = dict(counts)
+    ranked = sorted(enumerate(documents), key=lambda item: (-score.get(item[1]["id"], 0), item[0]))
+    return [doc for _position, doc in ranked[:POPULAR]]
 
 
 @bp.get("/<locale>/categories/<slug>")
 def category(slug: str):
-    documents = [d for d in search_index().documents(g.locale) if (d.get("category") or "") == slug]
+    documents = [d for d in listed_documents(g.locale) if (d.get("category") or "") == slug]
     if not documents:
         abort(404)
     return render_template("category.html", slug=slug, documents=documents)
@@ -102,20 +248,37 @@ def category(slug: str):
 
 @bp.get("/<locale>/articles/<article_id>")
 def article(article_id: str):
+    doc, shown_locale, versions = find_article(article_id)
+    return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions, form=FeedbackForm(formdata=None))
+
+
+@bp.post("/<locale>/articles/<article_id>/feedback")
+def feedback(article_id: str):
+    doc, _shown, _versions = find_article(article_id)
+    form = FeedbackForm()
+    if form.validate():
+        with database().writing() as db:
+            db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes"))
+        flash(_("Thank you for your feedback."))
+    else:
+        flash(_("Please choose Yes or No."))
+    return redirect(url_for(".article", article_id=article_id, _anchor="feedback"), code=303)
+
+
+def find_article(article_id: str) -> tuple[dict, str, list[str]]:
+    """The article in the page's language, else the best version there is; 404 when none."""
     index = search_index()
-    doc = index.document(g.locale, article_id)
-    shown_locale = g.locale
-    if doc is None:
-        # Not translated into this locale: show the best version there is.
-        for candidate in (current_app.config["DEFAULT_LOCALE"], *current_app.config["LOCALES"]):
-            doc = index.document(candidate, article_id)
-            if doc is not None:
-                shown_locale = candidate
-                break
-    if doc is None:
+    locales = current_app.config["LOCALES"]
+    versions = [loc for loc in locales if index.document(loc, article_id) is not None]
+    if not versions:
         abort(404)
-    versions = [loc for loc in current_app.config["LOCALES"] if index.document(loc, article_id) is not None]
-    return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions)
+    default = current_app.config["DEFAULT_LOCALE"]
+    # Not translated into this locale: show the default's version, else the first there is.
+    shown_locale = g.locale if g.locale in versions else (default if default in versions else versions[0])
+    doc = index.document(shown_locale, article_id)
+    g.alternate_locales = versions
+    g.canonical_locale = shown_locale
+    return doc, shown_locale, versions
 
 
 @bp.get("/<locale>/search")
@@ -125,11 +288,19 @@ def search():
         page = max(1, min(int(request.args.get("page", "1")), MAX_PAGES))
     except ValueError:
         page = 1
-    hits = search_index().search(q, g.locale, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else []
+    index = search_index()
+    hits = index.search(q, g.locale, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else []
+    suggestion = index.did_you_mean(q, g.locale) if q.strip() and not hits else None
     start = (page - 1) * RESULTS_PER_PAGE
     pages = max(1, -(-len(hits) // RESULTS_PER_PAGE))
     return render_template(
-        "search.html", q=q, hits=hits[start : start + RESULTS_PER_PAGE], page=page, pages=pages, total=len(hits)
+        "search.html",
+        q=q,
+        hits=hits[start : start + RESULTS_PER_PAGE],
+        page=page,
+        pages=pages,
+        total=len(hits),
+        suggestion=suggestion,
     )
 
 
@@ -139,13 +310,27 @@ def register_error_pages(app):
         if request.path.startswith("/api/"):
             return json_http_error(exc)
         _locale_from_path()
-        return render_template("error.html", code=exc.code, name=exc.name), exc.code
+        rerender = RERENDER.get(request.endpoint)
+        if rerender is not None and (isinstance(exc, CSRFError) or exc.code == 429):
+            return rerender("csrf" if isinstance(exc, CSRFError) else "rate")
+        if isinstance(exc, CSRFError) and request.endpoint == "pages.feedback":
+            flash(_("Your answer could not be checked. Please answer again."))
+            return redirect(request.path.removesuffix("/feedback") + "#feedback", code=303)
+        g.error_page = True
+        return _error_page(CSRF_EXPIRED if isinstance(exc, CSRFError) else exc.code or 500)
 
     @app.errorhandler(IndexNotBuilt)
     def index_not_built(exc: IndexNotBuilt):
         app.logger.error("%s", exc)
         _locale_from_path()
-        return render_template("error.html", code=503, name=_("The help center is being prepared")), 503
+        g.error_page = True
+        return _error_page(503)
+
+
+def _error_page(code: int | str):
+    heading, advice, offer_search = ERROR_TEXTS.get(code, GENERIC_ERROR)
+    status = 400 if code == CSRF_EXPIRED else code
+    return render_template("error.html", heading=heading, advice=advice, offer_search=offer_search), status
 
 
 def _locale_from_path():
@@ -153,3 +338,5 @@ def _locale_from_path():
     first = request.path.strip("/").split("/", 1)[0]
     if first in current_app.config["LOCALES"]:
         g.locale = first
+    # Flask-Babel may have settled the locale before the error: ask again.
+    refresh()

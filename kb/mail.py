@@ -1,0 +1,128 @@
+"""Building and sending email: header safety and the SMTP connection."""
+
+from __future__ import annotations
+
+import functools
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from urllib.parse import unquote, urlsplit
+
+SMTP_TIMEOUT_SECONDS = 15
+
+
+class HeaderInjection(ValueError):
+    """A header value holds a line break, which could add headers."""
+
+
+def header_value(value: str) -> str:
+    """``value`` if it is safe as one header line; CR, LF and NUL are refused.
+
+    >>> header_value("Reset my password")
+    'Reset my password'
+    >>> header_value("hi\\r\\nBcc: victim@example.com")
+    Traceback (most recent call last):
+    ...
+    kb.mail.HeaderInjection: line break in header value: 'hi\\r\\nBcc: victim@example.com'
+    """
+    if any(c in value for c in "\r\n\0"):
+        raise HeaderInjection(f"line break in header value: {value!r}")
+    return value
+
+
+def build_message(
+    *, sender: str, to: str, subject: str, body: str, reply_to: str | None = None, language: str | None = None
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = header_value(sender)
+    message["To"] = header_value(to)
+    if reply_to:
+        message["Reply-To"] = header_value(reply_to)
+    message["Subject"] = header_value(subject)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=_domain(sender))
+    message.set_content(body)
+    if language:  # after set_content, which drops Content-* headers
+        message["Content-Language"] = header_value(language)
+    return message
+
+
+def envelope_address(header: str) -> str:
+    """The bare address of a ``Name <address>`` header value.
+
+    >>> envelope_address("Plumora Support <support@plumora.example>")
+    'support@plumora.example'
+    """
+    return parseaddr(header_value(header))[1]
+
+
+def _domain(sender: str) -> str:
+    address = envelope_address(sender)
+    return address.rpartition("@")[2] or "localhost"
+
+
+def is_plain_address(value: str) -> bool:
+    """True for one mailbox address without display name or line breaks.
+
+    >>> is_plain_address("ana@example.com"), is_plain_address("a@b.c, evil@x.y"), is_plain_address("nobody")
+    (True, False, False)
+    """
+    if any(c in value for c in "\r\n\0,;<>\"() "):
+        return False
+    try:
+        address = Address(addr_spec=value)
+    except (ValueError, IndexError):
+        return False
+    return bool(address.username and "." in address.domain)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Made once: loading the system's certificates takes about 0.1 s.
+    return ssl.create_default_context()
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    security: str  # "plain", "starttls" or "tls"
+    username: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpServer:
+        """Parse ``KB_SMTP_URL``.
+
+        >>> SmtpServer.from_url("smtp+starttls://bot:s%40crit@mail.example:587")
+        SmtpServer(host='mail.example', port=587, security='starttls', username='bot', password='s@crit')
+        >>> SmtpServer.from_url("smtps://mail.example").port
+        465
+        """
+        parts = urlsplit(url)
+        schemes = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(f"KB_SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://..., not {url!r}")
+        security, default_port = schemes[parts.scheme]
+        return cls(
+            host=parts.hostname,
+            port=parts.port or default_port,
+            security=security,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+
+    def send(self, sender: str, recipient: str, message: bytes) -> None:
+        if self.security == "tls":
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS, context=_tls_context())
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS)
+        with client:
+            if self.security == "starttls":
+                client.starttls(context=_tls_context())
+            if self.username:
+                client.login(self.username, self.password or "")
+            client.sendmail(sender, [recipient], message)

@@ -1,0 +1,116 @@
+"""The staff area: accounts from the kb command, signed-in reading of tickets."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from kb.cli import main
+from kb.models import StaffUser
+
+from .helpers import PNG, form_values, open_ticket_form, soup, submit
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def database_url(any_database_url):
+    return any_database_url
+
+
+@pytest.fixture
+def staff(app, runner):
+    result = runner.invoke(main, ["staff", "add", "Ana@Plumora.example", "--password", PASSWORD],
+                           env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
+    assert result.exit_code == 0, result.output
+    return "ana@plumora.example"
+
+
+def sign_in(client, email, password):
+    page = client.get("/admin/login")
+    return client.post("/admin/login", data={**form_values(page, "login-form"), "email": email, "password": password})
+
+
+def test_staff_accounts_are_stored_hashed_and_unique(app, runner, staff):
+    with app.extensions["kb.db"].reading() as db:
+        user = db.scalar(select(StaffUser))
+    assert user.email == staff and PASSWORD not in user.password_hash and user.password_hash.startswith("scrypt:")
+    again = runner.invoke(main, ["staff", "add", staff, "--password", PASSWORD], env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
+    assert again.exit_code == 1 and "already exists" in again.output
+    short = runner.invoke(main, ["staff", "add", "bo@plumora.example", "--password", "short"], env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
+    assert short.exit_code == 2 and "12 characters" in short.output
+
+
+def test_tickets_need_a_signed_in_staff_member(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")
+
+
+def test_staff_lists_and_reads_tickets_and_downloads_attachments(app, client, staff):
+    customer = app.test_client()
+    submit(customer, open_ticket_form(customer, subject="images missing"), files=[("shot.png", PNG)])
+    signed_in = sign_in(client, staff, PASSWORD)
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/admin/"
+    listing = client.get("/admin/")
+    assert listing.status_code == 200 and listing.headers["Cache-Control"] == "no-store"
+    link = soup(listing).select_one("table.tickets a")
+    assert link.text.startswith("PLM-")
+    detail = client.get(link["href"])
+    text = detail.get_data(as_text=True)
+    assert "images missing" in text and "ana@example.com" in text and "msg-2041" in text
+    download = soup(detail).find("a", string="shot.png")["href"]
+    with client.get(download) as response:
+        assert response.data == PNG and response.mimetype == "image/png"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+    signed_out = client.post("/admin/logout", data=form_values(listing, "logout-form"))
+    assert signed_out.status_code == 303 and client.get("/admin/").status_code == 302
+
+
+def test_wrong_password_and_missing_csrf_are_refused(client, staff):
+    assert sign_in(client, staff, "wrong password!").status_code == 401
+    assert sign_in(client, "nobody@plumora.example", PASSWORD).status_code == 401
+    response = client.post("/admin/login", data={"email": staff, "password": PASSWORD})
+    assert response.status_code == 400 and client.get("/admin/").status_code == 302
+    assert form_values(response, "login-form")["email"] == staff  # kept, with a fresh token
+
+
+def test_sign_in_is_rate_limited(app_config, runner):
+    from web import create_app
+
+    app_config["LOGIN_RATE_LIMIT"] = "3 per hour"
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    client = app.test_client()
+    statuses = [sign_in(client, "x@plumora.example", "wrong password!").status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    app.extensions["kb.db"].dispose()
+
+
+def test_next_never_leaves_the_site(client, staff):
+    page = client.get("/admin/login?next=//evil.example/")
+    response = client.post("/admin/login?next=//evil.example/", data={**form_values(page, "login-form"), "email": staff, "password": PASSWORD})
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_unclaimed_uploads_are_pruned_and_ticket_files_kept(app, runner):
+    import os
+    import time
+
+    customer = app.test_client()
+    form_page = open_ticket_form(customer)
+    abandoned = submit(customer, form_page, description="", files=[("left.png", PNG)])  # refused, file kept aside
+    assert abandoned.status_code == 422
+    submit(customer, form_page, files=[("sent.png", PNG)])
+    folder = app.config["ATTACHMENTS_DIR"]
+    assert len(list(folder.iterdir())) == 2
+    old = time.time() - 2 * 86400
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+    env = {"KB_DATABASE_URL": app.config["DATABASE_URL"], "KB_ATTACHMENTS_DIR": str(folder)}
+    result = runner.invoke(main, ["attachments", "prune"], env=env)
+    assert result.exit_code == 0 and result.output.strip() == "1 unclaimed file(s) deleted"
+    with app.extensions["kb.db"].reading() as db:
+        from kb.models import Attachment
+
+        kept = db.scalar(select(Attachment))
+    assert [p.name for p in folder.iterdir()] == [kept.stored_name]

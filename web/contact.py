@@ -1,0 +1,280 @@
+"""The contact flow: a subject, the articles that may answer it, then the ticket form.
+
+Each step is a server-rendered page, so the flow works without JavaScript;
+``static/contact.js`` adds live suggestions to the subject field.
+
+1. ``/<locale>/contact``: the subject form.
+2. ``/<locale>/contact/suggestions``: articles matching the subject, and
+   "I still need help". An article opened from here asks "Did this solve
+   your problem?": yes is a deflection, no comes back here.
+3. ``/<locale>/contact/ticket``: the ticket form, reached only through
+   "I still need help" (it needs the subject).
+4. ``/<locale>/contact/tickets/<token>``: the confirmation, reachable only
+   through the unguessable link given after sending.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from itsdangerous import BadSignature, URLSafeSerializer
+from wtforms.fields.choices import SelectChoice
+
+from kb.attachments import AttachmentRejected, StoredFile
+from kb.models import ArticleFeedback
+from kb.tickets import TicketRequest, create_ticket, ticket_by_link
+
+from . import pages, search_index
+from .channels import available_channels
+from .extensions import attachment_store, database, rerenders
+from .forms import KIND_LABELS, SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
+from .notifications import enqueue_ticket_messages
+
+bp = Blueprint("contact", __name__)
+bp.url_value_preprocessor(pages.pull_locale)
+bp.url_defaults(pages.add_locale)
+
+SUGGESTIONS = 5
+OPENED_KEPT = 10
+
+ATTACHMENT_MESSAGES = {
+    "empty": _l("%(name)s is empty."),
+    "too-large": _l("%(name)s is larger than %(size)s MB."),
+    "type": _l("%(name)s is not a screenshot, PDF, short video (MP4, WebM) or text file."),
+}
+
+
+def subject_problem(subject: str) -> str | None:
+    """Why a subject cannot be used, or None."""
+    if len(subject) < SUBJECT_MIN:
+        return _("Please type at least %(num)d characters.", num=SUBJECT_MIN)
+    if len(subject) > SUBJECT_MAX:
+        return _("Please keep the subject under %(num)d characters.", num=SUBJECT_MAX)
+    if any(ord(c) < 32 or ord(c) == 127 for c in subject):
+        return _("Please write the subject on one line, without special characters.")
+    return None
+
+
+def suggestions_for(subject: str) -> list:
+    return search_index().search(subject, g.locale, SUGGESTIONS)
+
+
+@bp.get("/<locale>/contact")
+def start():
+    return render_template("contact/subject.html", subject=request.args.get("subject", ""), error=None)
+
+
+@bp.get("/<locale>/contact/suggestions")
+def suggestions():
+    subject = request.args.get("subject", "").strip()
+    problem = subject_problem(subject)
+    if problem:
+        return render_template("contact/subject.html", subject=subject, error=problem), 422
+    return render_template("contact/suggestions.html", subject=subject, hits=suggestions_for(subject))
+
+
+@bp.get("/<locale>/contact/articles/<article_id>")
+def article(article_id: str):
+    doc, shown_locale, versions = pages.find_article(article_id)
+    subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
+    opened = [a for a in session.get("contact_opened", []) if a != article_id]
+    session["contact_opened"] = [article_id, *opened][:OPENED_KEPT]
+    form = SolvedForm(formdata=None, data={"subject": subject})
+    return render_template("contact/article.html", doc=doc, shown_locale=shown_locale, versions=versions, subject=subject, form=form)
+
+
+@bp.post("/<locale>/contact/articles/<article_id>/solved")
+def solved(article_id: str):
+    doc, _shown, _versions = pages.find_article(article_id)
+    form = SolvedForm()
+    subject = (form.subject.data or "")[:SUBJECT_MAX]
+    if not form.validate():
+        return redirect(url_for(".article", article_id=article_id, subject=subject))
+    positive = form.answer.data == "yes"
+    with database().writing() as db:
+        db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="solved", positive=positive, subject=subject or None))
+    if positive:
+        session.pop("contact_opened", None)
+        return render_template("contact/solved.html", doc=doc)
+    if subject_problem(subject):
+        return redirect(url_for(".start"))
+    return redirect(url_for(".suggestions", subject=subject))
+
+
+@rerenders("contact.solved")
+def solved_refused(reason: str):
+    """Back to the article, subject kept, to answer again with a fresh token."""
+    flash(_("Your answer could not be checked. Please answer again."))
+    subject = request.form.get("subject", "")[:SUBJECT_MAX]
+    return redirect(url_for(".article", article_id=request.view_args["article_id"], subject=subject), code=303)
+
+
+@bp.route("/<locale>/contact/ticket", methods=["GET", "POST"])
+def ticket():
+    if request.method == "GET":
+        subject = request.args.get("subject", "").strip()
+        if subject_problem(subject):
+            # The form comes only after the suggestions: start there.
+            return redirect(url_for(".start", subject=subject))
+        channels = available_channels(g.locale)
+        form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
+        return render_ticket_form(form, kept=[])
+    return submit_ticket()
+
+
+def submit_ticket():
+    config = current_app.config
+    form = TicketForm()
+    set_channel_choices(form)
+    kept = load_kept(form.kept_attachments.data)
+    if form.website.data:
+        return render_ticket_form(form, kept, notice=_("We could not accept this form. Please try again."), status=400)
+    too_fast = not is_slow_enough(form.started.data)
+    received, upload_problems = receive_uploads(room=config["ATTACHMENT_MAX_COUNT"] - len(kept))
+    kept += received
+    valid = form.validate()
+    if not valid or upload_problems or too_fast:
+        notice = _("Please take a moment to check your request, then send it again.") if too_fast else None
+        return render_ticket_form(form, kept, errors=upload_problems, notice=notice, status=422)
+    if form.kind.data != "campaign":
+        form.message_id.data = form.list_id.data = None
+    ticket_request = TicketRequest(
+        locale=g.locale,
+        channel=form.channel.data,
+        kind=form.kind.data,
+        email=form.email.data,
+        name=form.name.data,
+        subject=form.subject.data,
+        description=form.description.data,
+        message_id=form.message_id.data,
+        list_id=form.list_id.data,
+        suggested=suggested_articles(form.subject.data),
+        attachments=kept,
+    )
+    created = create_ticket(database(), ticket_request, enqueue_ticket_messages)
+    session.pop("contact_opened", None)
+    return redirect(url_for(".confirmation", token=created.link_token), code=303)
+
+
+@rerenders("contact.ticket")
+def ticket_refused(reason: str):
+    """The form as sent, shown again when CSRF or the rate limit refused it."""
+    form = TicketForm(formdata=request.form)
+    set_channel_choices(form)
+    kept = load_kept(form.kept_attachments.data)
+    if reason == "rate":
+        notice = _("You have sent several requests in a short time. Please wait a few minutes, then send this one: everything you typed is kept.")
+        status = 429
+    else:
+        notice = _("Your form could not be checked, so it was not sent. Everything you typed is kept: please check it and send it again.")
+        status = 400
+    if any(f.filename for f in request.files.getlist("attachments")):
+        notice += " " + _("Please attach your files again.")
+    return render_ticket_form(form, kept, notice=notice, status=status)
+
+
+@bp.get("/<locale>/contact/tickets/<token>")
+def confirmation(token: str):
+    found = ticket_by_link(database(), token) if len(token) <= 100 else None
+    if found is None:
+        abort(404)
+    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def set_channel_choices(form: TicketForm) -> None:
+    form.channel.choices = [SelectChoice(c.code, c.label) for c in available_channels(g.locale, form.kind.data)]
+
+
+def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200):
+    config = current_app.config
+    set_channel_choices(form)
+    form.started.data = _signer("started").dumps(time.time())
+    form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
+    form.website.data = ""
+    channels = available_channels(g.locale, form.kind.data)
+    return (
+        render_template(
+            "contact/ticket.html",
+            form=form,
+            kept=kept,
+            errors=list(errors),
+            notice=notice,
+            channels=channels,
+            kind_labels=KIND_LABELS,
+            max_count=config["ATTACHMENT_MAX_COUNT"],
+            max_megabytes=_megabytes(config["ATTACHMENT_MAX_BYTES"]),
+        ),
+        status,
+    )
+
+
+def receive_uploads(room: int) -> tuple[list[StoredFile], list[str]]:
+    """Check and store the files of this request; what was kept and what was refused."""
+    config = current_app.config
+    uploads = [f for f in request.files.getlist("attachments") if f.filename]
+    stored, errors = [], []
+    if len(uploads) > room:
+        errors.append(
+            ngettext("You can attach at most %(num)d file.", "You can attach at most %(num)d files.", config["ATTACHMENT_MAX_COUNT"])
+        )
+        uploads = uploads[: max(room, 0)]
+    store = attachment_store()
+    for upload in uploads:
+        data = upload.stream.read(config["ATTACHMENT_MAX_BYTES"] + 1)
+        try:
+            stored.append(store.save(upload.filename, data, max_bytes=config["ATTACHMENT_MAX_BYTES"]))
+        except AttachmentRejected as exc:
+            errors.append(str(ATTACHMENT_MESSAGES[exc.reason] % {"name": upload.filename[-100:], "size": _megabytes(config["ATTACHMENT_MAX_BYTES"])}))
+    return stored, errors
+
+
+def load_kept(token: str | None) -> list[StoredFile]:
+    if not token:
+        return []
+    try:
+        items = _signer("kept").loads(token)
+        kept = [StoredFile(**item) for item in items]
+    except (BadSignature, TypeError, ValueError):
+        return []
+    store = attachment_store()
+    return [f for f in kept if store.path(f.stored_name).is_file()]
+
+
+def is_slow_enough(token: str | None) -> bool:
+    """True when the form was shown at least ``KB_MIN_FILL_SECONDS`` ago."""
+    minimum = current_app.config["MIN_FILL_SECONDS"]
+    if minimum == 0:
+        return True
+    try:
+        shown_at = float(_signer("started").loads(token or ""))
+    except (BadSignature, TypeError, ValueError):
+        return False
+    return time.time() - shown_at >= minimum
+
+
+def suggested_articles(subject: str) -> list[dict]:
+    """What the flow offered before the ticket: the subject's suggestions and the articles opened."""
+    opened = session.get("contact_opened", [])
+    articles = [{"id": h.id, "locale": h.locale, "title": h.title, "opened": h.id in opened} for h in suggestions_for(subject)]
+    listed = {a["id"] for a in articles}
+    index = search_index()
+    for article_id in opened:
+        doc = index.document(g.locale, article_id) or index.document(current_app.config["DEFAULT_LOCALE"], article_id)
+        if doc is not None and article_id not in listed:
+            articles.append({"id": article_id, "locale": doc.get("locale", g.locale), "title": doc["title"], "opened": True})
+    return articles
+
+
+def _signer(purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=f"kb.contact.{purpose}")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:g}"
