@@ -252,11 +252,19 @@ def parse_article(path: Path, locale: str) -> Article:
 
 @dataclasses.dataclass
 class ArticleSet:
-    """All the articles that loaded, and the files that did not."""
+    """All the articles that loaded, and the files that did not.
+
+    ``stats`` keeps each loaded file's ``(mtime_ns, size)`` as seen just
+    before it was read, so an incremental index update can tell which files
+    changed since.
+    """
 
     default_locale: str
     articles: dict[tuple[str, str], Article] = dataclasses.field(default_factory=dict)
     errors: list[LoadError] = dataclasses.field(default_factory=list)
+    stats: dict[Path, tuple[int, int]] = dataclasses.field(default_factory=dict)
+    _by_id: dict[str, dict[str, Article]] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _indexed_count: int = dataclasses.field(default=-1, repr=False, compare=False)
 
     def get(self, locale: str, article_id: str) -> Article | None:
         return self.articles.get((locale, article_id))
@@ -269,7 +277,15 @@ class ArticleSet:
 
     def translations(self, article_id: str) -> dict[str, Article]:
         """Every locale's version of one article, keyed by locale."""
-        return {loc: a for (loc, aid), a in self.articles.items() if aid == article_id}
+        # Indexed by id once (and again if articles were added), because
+        # indexing asks this for every article: a scan each time would make
+        # a build quadratic in the number of articles.
+        if self._indexed_count != len(self.articles):
+            self._by_id = {}
+            for (loc, aid), article in self.articles.items():
+                self._by_id.setdefault(aid, {})[loc] = article
+            self._indexed_count = len(self.articles)
+        return dict(self._by_id.get(article_id, {}))
 
     def source_revision(self, article_id: str) -> int | None:
         source = self.get(self.default_locale, article_id)
@@ -290,19 +306,75 @@ class ArticleSet:
         return source is not None and article.based_on < source
 
 
-def load_articles(articles_dir: Path | str, locales: tuple[str, ...], default_locale: str) -> ArticleSet:
+def load_articles(
+    articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, jobs: int = 1
+) -> ArticleSet:
     """Load every ``*.md`` file below ``articles_dir``.
 
     Files in a folder that is not a configured locale, broken files and
     duplicate ids within one locale are reported in ``errors`` and skipped.
+    ``jobs`` > 1 parses in that many processes (the result is the same).
     """
     root = Path(articles_dir)
-    result = ArticleSet(default_locale=default_locale)
     if not root.is_dir():
+        result = ArticleSet(default_locale=default_locale)
         result.errors.append(LoadError(root, "the articles folder does not exist"))
         return result
-    first_path: dict[tuple[str, str], Path] = {}
-    for path in sorted(root.rglob("*.md")):
+    return load_article_files(root, sorted(root.rglob("*.md")), locales, default_locale, jobs=jobs)
+
+
+# Below this many files, starting processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+
+
+def _parse_file(path: Path, locale: str):
+    """(stat, article, None), (None, None, error) or None for a vanished file."""
+    try:
+        stat = path.stat()
+        article = parse_article(path, locale)
+    except FileNotFoundError:
+        return None
+    except ArticleFileError as exc:
+        return None, None, (exc.message, exc.line)
+    return (stat.st_mtime_ns, stat.st_size), article, None
+
+
+def _parse_files(batch: list[tuple[Path, str]]):
+    return [_parse_file(path, locale) for path, locale in batch]
+
+
+def _parsed(items: list[tuple[Path, str]], jobs: int):
+    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
+        return map(lambda item: _parse_file(*item), items)
+    import concurrent.futures
+    import itertools
+    import multiprocessing
+
+    size = 250
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
+    # fork: the children need nothing from the parent but the code.
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(itertools.chain.from_iterable(pool.map(_parse_files, batches)))
+
+
+def load_article_files(
+    root: Path,
+    paths: list[Path],
+    locales: tuple[str, ...],
+    default_locale: str,
+    *,
+    taken: dict | None = None,
+    jobs: int = 1,
+) -> ArticleSet:
+    """Load the given files below ``root``, as :func:`load_articles` does.
+
+    ``taken`` maps ``(locale, id)`` to the path of an article loaded earlier
+    and not among ``paths``, so a duplicate id is caught across both.
+    """
+    result = ArticleSet(default_locale=default_locale)
+    first_path: dict[tuple[str, str], Path] = dict(taken or {})
+    items = []
+    for path in paths:
         relative = path.relative_to(root)
         if len(relative.parts) < 2:
             result.errors.append(LoadError(path, "article files belong in a locale folder such as en/"))
@@ -313,13 +385,16 @@ def load_articles(articles_dir: Path | str, locales: tuple[str, ...], default_lo
                 LoadError(path, f"unknown locale folder {locale!r} (configured: {', '.join(locales)})")
             )
             continue
-        try:
-            article = parse_article(path, locale)
-        except ArticleFileError as exc:
-            result.errors.append(LoadError(path, exc.message, exc.line))
+        items.append((path, locale))
+    for (path, locale), parsed in zip(items, _parsed(items, jobs)):
+        if parsed is None:
+            continue  # removed while loading: the next build sees it gone
+        stat, article, error = parsed
+        if error is not None:
+            result.errors.append(LoadError(path, *error))
             continue
         key = (locale, article.id)
-        if key in first_path:
+        if key in first_path and first_path[key] != path:
             line = _line_of_key(path.read_text(encoding="utf-8").split("\n---", 1)[0], "id")
             result.errors.append(
                 LoadError(path, f"duplicate id {article.id!r} in {locale}: already used by {first_path[key]}", line)
@@ -327,4 +402,6 @@ def load_articles(articles_dir: Path | str, locales: tuple[str, ...], default_lo
             continue
         first_path[key] = path
         result.articles[key] = article
+        result.stats[path] = stat
+    result.errors.sort(key=lambda e: str(e.path))
     return result

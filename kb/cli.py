@@ -42,28 +42,38 @@ def main():
     """Multilingual help center: articles, search and the contact flow."""
 
 
-def run_index(config: dict, *, strict: bool = False, quiet: bool = False) -> int:
+def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False, jobs: int = 1) -> int:
     """Load the articles and build a new index generation; the exit status."""
-    from search.indexing import build_index
+    from search.indexing import build_index, update_index
 
     from .articles import load_articles
 
-    articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
-    for error in articles.errors:
+    if changed:
+        report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+        errors = report.errors
+    else:
+        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs)
+        report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs)
+        errors = articles.errors
+    for error in errors:
         click.echo(f"skipped {error}", err=True)
     from search.synonyms import load_synonyms
 
     synonym_problems = [problem for locale in config["LOCALES"] for problem in load_synonyms(locale)[1]]
     for problem in synonym_problems:
         click.echo(f"synonyms: skipped {problem}", err=True)
-    report = build_index(articles, config["INDEX_DIR"], config["LOCALES"])
     if not quiet:
         counts = ", ".join(f"{locale} {count}" for locale, count in report.counts.items())
-        click.echo(f"indexed {sum(report.counts.values())} articles ({counts}) in {report.seconds:.2f} s")
-        click.echo(f"serving generation {report.generation} from {config['INDEX_DIR']}")
-    if articles.errors:
-        click.echo(f"{len(articles.errors)} file(s) skipped", err=True)
-    if (articles.errors or synonym_problems) and strict:
+        if report.incremental and not report.counts:
+            click.echo(f"no article changed; still serving generation {report.generation}")
+        else:
+            what = "re-indexed" if report.incremental else "indexed"
+            removed = f", removed {report.removed} file(s)" if report.removed else ""
+            click.echo(f"{what} {sum(report.counts.values())} articles ({counts}){removed} in {report.seconds:.2f} s")
+            click.echo(f"serving generation {report.generation} from {config['INDEX_DIR']}")
+    if errors:
+        click.echo(f"{len(errors)} file(s) skipped", err=True)
+    if (errors or synonym_problems) and strict:
         return 1
     return 0
 
@@ -71,14 +81,24 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False) -> int
 @main.command()
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any article file or synonym rule was skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-def index(strict: bool, quiet: bool):
+@click.option(
+    "--changed", is_flag=True,
+    help="Re-index only the files changed, added or removed since the last build (by mtime and size).",
+)
+@click.option(
+    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Processes for a full build: files are parsed and locales indexed in parallel.",
+)
+def index(strict: bool, quiet: bool, changed: bool, jobs: int):
     """Build the search indexes from the article files.
 
     The new indexes are written beside the ones being served and switched to
     in one step, so searches never see a half-built index. Files that cannot
-    be used are reported with their path and line, and skipped.
+    be used are reported with their path and line, and skipped. With
+    --changed, the new generation is the current one plus the changed
+    articles (hard links to its files, never a copy), switched the same way.
     """
-    sys.exit(run_index(_config(), strict=strict, quiet=quiet))
+    sys.exit(run_index(_config(), strict=strict, quiet=quiet, changed=changed, jobs=jobs))
 
 
 @main.command()

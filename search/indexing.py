@@ -11,6 +11,17 @@ Layout of the index folder::
 then replaces ``CURRENT`` with ``os.replace`` (atomic on POSIX). A reader
 therefore sees either the old generation or the new one, never half of one,
 and a build that fails leaves ``CURRENT`` untouched.
+
+``update_index`` makes the next generation from the current one instead of
+from nothing: the new generation folder starts as hard links to the previous
+generation's files, and a Whoosh writer deletes and re-adds only the articles
+whose files changed. This is safe because Whoosh never writes into an
+existing file: a commit writes segments under new random names and a new
+table of contents (``_MAIN_<n>.toc``, renamed into place), and records
+deletions in that table of contents, so the previous generation's files (the
+same inodes) stay exactly as its readers expect. ``update_index`` checks it
+after each commit all the same. Each generation keeps a ``manifest.pickle`` of
+the article files it was built from (path, locale, id, mtime, size).
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import os
+import pickle
 import secrets
 import shutil
 import time
@@ -27,7 +39,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from kb.articles import Article, ArticleSet
+from kb.articles import Article, ArticleSet, LoadError, load_article_files
 
 from .analysis import edge_ngram_analyzer, text_analyzer, word_analyzer
 from .vocabulary import articles_vocabulary, compound_parts_text
@@ -36,6 +48,7 @@ CURRENT = "CURRENT"
 GENERATIONS = "generations"
 # Older generations are kept a while for workers still reading them.
 KEEP_GENERATIONS = 3
+MANIFEST = "manifest.pickle"
 
 
 def schema_for(locale: str) -> fields.Schema:
@@ -100,10 +113,16 @@ def document_for(article: Article, articles: ArticleSet) -> dict:
 
 @dataclasses.dataclass(frozen=True)
 class BuildReport:
+    """What a build did. ``counts`` are articles indexed per locale: all of
+    them for a full build, the re-indexed ones for an update."""
+
     generation: str
     path: Path
     counts: dict[str, int]
     seconds: float
+    incremental: bool = False
+    removed: int = 0
+    errors: tuple[LoadError, ...] = ()
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -143,14 +162,42 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet) -> int:
+    locale_dir = generation_dir / locale
+    locale_dir.mkdir(parents=True)
+    ix = index.create_in(str(locale_dir), schema_for(locale))
+    writer = ix.writer(limitmb=128)
+    count = 0
+    for article in articles.in_locale(locale):
+        writer.add_document(**document_for(article, articles))
+        count += 1
+    writer.commit()
+    return count
+
+
+# The articles being built, for forked build processes to inherit.
+_building: ArticleSet | None = None
+
+
+def _build_locale_forked(generation_dir: Path, locale: str) -> int:
+    return _build_locale(generation_dir, locale, _building)
+
+
 def build_index(
-    articles: ArticleSet, index_dir: Path | str, locales: Iterable[str], *, fail_after: str | None = None
+    articles: ArticleSet,
+    index_dir: Path | str,
+    locales: Iterable[str],
+    *,
+    fail_after: str | None = None,
+    jobs: int = 1,
 ) -> BuildReport:
     """Index every published article into a new generation and serve it.
 
+    ``jobs`` > 1 builds that many locales at once, each in its own process.
     ``fail_after`` names a locale after which the build raises, to test that
     a failed build leaves the previous generation serving.
     """
+    global _building
     index_dir = Path(index_dir)
     started = time.perf_counter()
     (index_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
@@ -159,24 +206,214 @@ def build_index(
         fcntl.flock(lock, fcntl.LOCK_EX)
         generation = _new_generation_name()
         path = generation_path(index_dir, generation)
-        counts = {}
+        path.mkdir()
+        locales = tuple(locales)
         try:
-            for locale in locales:
-                locale_dir = path / locale
-                locale_dir.mkdir(parents=True)
-                ix = index.create_in(str(locale_dir), schema_for(locale))
-                writer = ix.writer(limitmb=128)
-                count = 0
-                for article in articles.in_locale(locale):
-                    writer.add_document(**document_for(article, articles))
-                    count += 1
-                writer.commit()
-                counts[locale] = count
-                if fail_after == locale:
-                    raise RuntimeError(f"build stopped on purpose after {locale}")
+            if jobs > 1 and len(locales) > 1 and fail_after is None:
+                import concurrent.futures
+                import multiprocessing
+
+                _building = articles
+                context = multiprocessing.get_context("fork")
+                try:
+                    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
+                        futures = {locale: pool.submit(_build_locale_forked, path, locale) for locale in locales}
+                        counts = {locale: future.result() for locale, future in futures.items()}
+                finally:
+                    _building = None
+            else:
+                counts = {}
+                for locale in locales:
+                    counts[locale] = _build_locale(path, locale, articles)
+                    if fail_after == locale:
+                        raise RuntimeError(f"build stopped on purpose after {locale}")
+            _write_manifest(path, _manifest_for(articles, locales))
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
         _switch(index_dir, generation)
         _prune(index_dir, keep=generation)
     return BuildReport(generation, path, counts, time.perf_counter() - started)
+
+
+def _manifest_for(articles: ArticleSet, locales: tuple[str, ...]) -> dict:
+    files = {}
+    for (locale, article_id), article in articles.articles.items():
+        stat = articles.stats.get(article.path)
+        if stat is not None:
+            files[str(article.path)] = [locale, article_id, stat[0], stat[1]]
+    return {"version": 1, "locales": list(locales), "default_locale": articles.default_locale, "files": files}
+
+
+def _write_manifest(generation_dir: Path, manifest: dict) -> None:
+    # Pickle, not JSON: ten times faster for 300 000 files, and the index
+    # folder is trusted anyway (Whoosh itself pickles the schema there).
+    with open(generation_dir / MANIFEST, "wb") as f:
+        pickle.dump(manifest, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_manifest(index_dir: Path, generation: str) -> dict | None:
+    try:
+        with open(generation_path(index_dir, generation) / MANIFEST, "rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+
+
+def _markdown_files(root: Path) -> dict[str, tuple[int, int]]:
+    """``(mtime_ns, size)`` of every ``*.md`` file below ``root``, by path.
+
+    The same files as ``root.rglob("*.md")`` (symlinked folders are not
+    entered), without making a Path object for each, which was a third of
+    an incremental update's time at 60 000 files.
+    """
+    found = {}
+    folders = [str(root)]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.name.endswith(".md"):
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:
+                        continue
+                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _link_generation(previous: Path, path: Path, locale: str) -> dict[str, tuple[int, int, int]]:
+    """Hard-link one locale's index files into the new generation.
+
+    Returns each linked file's (inode, size, mtime_ns), to check afterwards
+    that the writer left them alone.
+    """
+    source, target = previous / locale, path / locale
+    target.mkdir(parents=True)
+    linked = {}
+    for entry in os.scandir(source):
+        if not entry.is_file() or entry.name.endswith("LOCK"):
+            continue
+        os.link(entry.path, target / entry.name)
+        stat = entry.stat()
+        linked[entry.name] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    return linked
+
+
+def _check_untouched(locale_dir: Path, linked: dict[str, tuple[int, int, int]]) -> None:
+    for name, before in linked.items():
+        try:
+            stat = os.stat(locale_dir / name)
+        except FileNotFoundError:
+            continue  # merged away: unlinked here only, the old generation keeps its link
+        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != before:
+            raise RuntimeError(f"index file {name} was rewritten in place; the previous generation is damaged")
+
+
+def update_index(
+    articles_dir: Path | str, index_dir: Path | str, locales: Iterable[str], default_locale: str
+) -> BuildReport:
+    """Re-index only the article files changed since the current generation.
+
+    Changed, new and removed files are found by comparing mtime and size with
+    the current generation's manifest. Every locale's version of an affected
+    article is re-indexed, since its translations' ``locales`` and
+    ``outdated`` fields depend on it. Without a usable manifest (first build,
+    other locales), this is a full build. When nothing changed, the current
+    generation stays and the report's ``generation`` is its name.
+    """
+    from kb.articles import load_articles
+
+    # The manifest holds the paths a full build saw, which the kb command
+    # makes absolute; resolving here makes both agree.
+    root = Path(articles_dir).resolve()
+    index_dir = Path(index_dir)
+    locales = tuple(locales)
+    started = time.perf_counter()
+    previous = current_generation(index_dir)
+    manifest = read_manifest(index_dir, previous) if previous else None
+    if (
+        manifest is None
+        or manifest.get("locales") != list(locales)
+        or manifest.get("default_locale") != default_locale
+        or not root.is_dir()
+    ):
+        articles = load_articles(root, locales, default_locale)
+        report = build_index(articles, index_dir, locales)
+        return dataclasses.replace(report, errors=tuple(articles.errors))
+
+    (index_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # Another update may have switched generations while we waited.
+        if current_generation(index_dir) != previous:
+            previous = current_generation(index_dir)
+            manifest = read_manifest(index_dir, previous)
+            if manifest is None:
+                raise RuntimeError("the current generation has no manifest: run a full 'kb index'")
+        files: dict[str, list] = manifest["files"]
+        on_disk = _markdown_files(root)
+        changed = sorted(p for p, stat in on_disk.items() if p not in files or tuple(files[p][2:]) != stat)
+        removed = {p for p in files if p not in on_disk}
+        if not changed and not removed:
+            return BuildReport(previous, generation_path(index_dir, previous), {}, time.perf_counter() - started, True)
+
+        # Articles touched: the old ids of changed and removed files, the new
+        # ids of changed files, in every locale.
+        changed_set = set(changed)
+        fresh = load_article_files(root, [Path(p) for p in changed], locales, default_locale)
+        kept = {(entry[0], entry[1]): p for p, entry in files.items() if p not in changed_set and p not in removed}
+        for key, article in list(fresh.articles.items()):
+            if key in kept:  # the id is already used by a file that did not change
+                del fresh.articles[key]
+                fresh.errors.append(
+                    LoadError(article.path, f"duplicate id {key[1]!r} in {key[0]}: already used by {kept[key]}")
+                )
+        affected = {files[p][1] for p in changed_set | removed if p in files} | {aid for _, aid in fresh.articles}
+        others = sorted(
+            Path(p) for p, entry in files.items()
+            if entry[1] in affected and p not in changed_set and p not in removed
+        )
+        unchanged = load_article_files(root, others, locales, default_locale)
+        articles = ArticleSet(default_locale=default_locale)
+        for source in (unchanged, fresh):
+            articles.articles.update(source.articles)
+            articles.stats.update(source.stats)
+
+        generation = _new_generation_name()
+        path = generation_path(index_dir, generation)
+        counts = {}
+        try:
+            old_path = generation_path(index_dir, previous)
+            for locale in locales:
+                linked = _link_generation(old_path, path, locale)
+                ix = index.open_dir(str(path / locale))
+                writer = ix.writer(limitmb=64)
+                for article_id in sorted(affected):
+                    writer.delete_by_term("id", article_id)
+                count = 0
+                for article_id in sorted(affected):
+                    article = articles.get(locale, article_id)
+                    if article is not None and article.published:
+                        writer.add_document(**document_for(article, articles))
+                        count += 1
+                writer.commit()
+                _check_untouched(path / locale, linked)
+                counts[locale] = count
+            new_files = {p: entry for p, entry in files.items() if p not in changed_set and p not in removed}
+            new_files.update(_manifest_for(articles, locales)["files"])
+            _write_manifest(path, {**manifest, "files": new_files})
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        _switch(index_dir, generation)
+        _prune(index_dir, keep=generation)
+    return BuildReport(
+        generation, path, counts, time.perf_counter() - started, True, len(removed),
+        tuple(sorted(fresh.errors + unchanged.errors, key=lambda e: str(e.path))),
+    )

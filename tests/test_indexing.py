@@ -7,7 +7,14 @@ import os
 import pytest
 
 from kb.articles import load_articles
-from search.indexing import GENERATIONS, KEEP_GENERATIONS, build_index, current_generation
+from search.indexing import (
+    GENERATIONS,
+    KEEP_GENERATIONS,
+    build_index,
+    current_generation,
+    generation_path,
+    update_index,
+)
 from search.querying import IndexNotBuilt, SearchIndex
 
 from .conftest import write_article
@@ -69,3 +76,95 @@ def test_drafts_are_not_indexed(tmp_path):
     report = build_index(load_articles(root, LOCALES, "en"), tmp_path / "index", LOCALES)
     assert report.counts == {"en": 1, "fr": 0}
     assert [h.id for h in SearchIndex(tmp_path / "index", LOCALES, "en").search("launch", "en")] == ["p"]
+
+
+def _ids(reader, text, locale):
+    return sorted(h.id for h in reader.search(text, locale, limit=20))
+
+
+def test_update_reindexes_only_changed_files_and_keeps_the_old_generation_intact(tmp_path):
+    root = tmp_path / "articles"
+    index_dir = tmp_path / "index"
+    write_article(root, "en/a.md", "---\nid: a\ntitle: Pineapple\nrevision: 1\n---\nAbout pineapples.\n")
+    write_article(root, "en/b.md", "---\nid: b\ntitle: Banana\n---\nAbout bananas.\n")
+    write_article(root, "fr/a.md", "---\nid: a\ntitle: Ananas\nbased_on: 1\n---\nDes ananas.\n")
+    first = update_index(root, index_dir, LOCALES, "en")  # no manifest yet: a full build
+    assert not first.incremental and first.counts == {"en": 2, "fr": 1}
+    reader = SearchIndex(index_dir, LOCALES, "en")
+    assert reader.document("fr", "a")["outdated"] is False
+
+    nothing = update_index(root, index_dir, LOCALES, "en")
+    assert nothing.incremental and nothing.counts == {} and nothing.generation == first.generation
+
+    old_reader = SearchIndex(index_dir, LOCALES, "en")
+    assert _ids(old_reader, "banana", "en") == ["b"]
+    # Revising the English source re-indexes its French translation too (now outdated).
+    write_article(root, "en/a.md", "---\nid: a\ntitle: Mango\nrevision: 2\n---\nAbout mangoes.\n")
+    (root / "en/b.md").unlink()
+    write_article(root, "en/c.md", "---\nid: c\ntitle: Cherry\n---\nAbout cherries.\n")
+    report = update_index(root, index_dir, LOCALES, "en")
+    assert report.incremental and report.removed == 1
+    assert report.counts == {"en": 2, "fr": 1}
+    assert _ids(reader, "mango", "en") == ["a"]
+    assert _ids(reader, "pineapple", "en") == []
+    assert _ids(reader, "banana", "en") == []
+    assert _ids(reader, "cherry", "en") == ["c"]
+    assert reader.document("fr", "a")["outdated"] is True
+    # The previous generation, still open elsewhere, answers as before.
+    old_path = generation_path(index_dir, first.generation)
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(old_path / "en")).searcher() as searcher:
+        assert sorted(d["id"] for d in searcher.documents()) == ["a", "b"]
+        assert searcher.document(id="a")["title"] == "Pineapple"
+
+
+def test_update_reports_a_broken_file_and_drops_its_article(tmp_path):
+    root = tmp_path / "articles"
+    index_dir = tmp_path / "index"
+    write_article(root, "en/a.md", "---\nid: a\ntitle: Pineapple\n---\nAbout pineapples.\n")
+    write_article(root, "en/b.md", "---\nid: b\ntitle: Banana\n---\nAbout bananas.\n")
+    update_index(root, index_dir, LOCALES, "en")
+    write_article(root, "en/b.md", "---\nid: b\ntitle: [unclosed\n---\nBroken.\n")
+    write_article(root, "en/c.md", "---\nid: a\ntitle: Copy\n---\nSame id as a.md.\n")
+    report = update_index(root, index_dir, LOCALES, "en")
+    messages = sorted(str(e) for e in report.errors)
+    assert len(messages) == 2 and "duplicate id 'a'" in messages[1]
+    reader = SearchIndex(index_dir, LOCALES, "en")
+    assert _ids(reader, "banana", "en") == []
+    assert _ids(reader, "pineapple", "en") == ["a"]
+
+
+def test_kb_index_changed(tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    root = tmp_path / "articles"
+    write_article(root, "en/a.md", "---\nid: a\ntitle: Pineapple\n---\nAbout pineapples.\n")
+    runner = CliRunner(env={"KB_INSTANCE_DIR": str(tmp_path / "instance"), "KB_ARTICLES_DIR": str(root), "KB_LOCALES": "en"})
+    assert runner.invoke(main, ["index"]).exit_code == 0
+    result = runner.invoke(main, ["index", "--changed"])
+    assert result.exit_code == 0 and "no article changed" in result.output
+    write_article(root, "en/b.md", "---\nid: b\ntitle: Banana\n---\nAbout bananas.\n")
+    result = runner.invoke(main, ["index", "--changed"])
+    assert result.exit_code == 0 and "re-indexed 1 articles (en 1)" in result.output
+
+
+def test_parallel_load_and_build_give_the_same_index(tmp_path, monkeypatch):
+    import kb.articles
+    from tests.conftest import DEMO_ARTICLES
+
+    from kb.articles import load_articles as load
+
+    monkeypatch.setattr(kb.articles, "PARALLEL_MIN_FILES", 0)
+    locales = ("en", "fr", "de")
+    serial = load(DEMO_ARTICLES, locales, "en")
+    parallel = load(DEMO_ARTICLES, locales, "en", jobs=2)
+    assert parallel.articles == serial.articles and parallel.stats == serial.stats
+    one = build_index(serial, tmp_path / "one", locales)
+    two = build_index(parallel, tmp_path / "two", locales, jobs=2)
+    assert one.counts == two.counts
+    a, b = SearchIndex(tmp_path / "one", locales, "en"), SearchIndex(tmp_path / "two", locales, "en")
+    for text, locale in [("factur", "fr"), ("passwort zur", "de"), ("api key", "en")]:
+        assert a.search(text, locale) == b.search(text, locale)

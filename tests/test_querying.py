@@ -87,3 +87,28 @@ def test_snippets_are_escaped_apart_from_marks(tmp_path):
     assert "&lt;img src=x <mark>onerror</mark>=alert(1)&gt;" in hit.snippet
     assert "<mark>template</mark> &amp; save" in hit.snippet
     assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_result_cache_answers_as_the_index_does_and_stays_bounded(demo_index_dir):
+    from search.querying import SearchIndex
+
+    cached = SearchIndex(demo_index_dir, ("en", "fr", "de", "es", "it", "pt"), "en", cache_size=3)
+    uncached = SearchIndex(demo_index_dir, ("en", "fr", "de", "es", "it", "pt"), "en", cache_size=0)
+    queries = [("factu", "fr"), ("reset pass", "en"), ("  reset   pass", "en"), ("rechnung", "de"), ("factu", "fr")]
+    for text, locale in queries * 2:
+        assert cached.search(text, locale) == uncached.search(text, locale)
+    assert len(cached._state()["results"]) == 3
+    assert uncached._state().get("results", {}) == {}
+
+
+def test_threads_share_one_index_safely(demo_index_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search.querying import SearchIndex
+
+    locales = ("en", "fr", "de", "es", "it", "pt")
+    shared = SearchIndex(demo_index_dir, locales, "en", cache_size=0)
+    queries = [("factu", "fr"), ("reset pass", "en"), ("rechnung", "de"), ("contrase", "es"), ("fattura", "it")] * 8
+    expected = [SearchIndex(demo_index_dir, locales, "en").search(t, loc) for t, loc in queries]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(lambda q: shared.search(*q), queries)) == expected
