@@ -459,7 +459,7 @@ class SearchIndex:
             if kept is None or candidate["score"] > kept["score"]:
                 best[candidate["id"]] = candidate
         ranked = sorted(best.values(), key=lambda c: c["score"], reverse=True)[:limit]
-        return [self._hit(candidate, text) for candidate in ranked]
+        return [self._hit(candidate) for candidate in ranked]
 
     def did_you_mean(self, text: str, locale: str) -> str | None:
         """A corrected version of ``text`` that finds articles, or None.
@@ -606,19 +606,20 @@ class SearchIndex:
                 "category": hit.get("category") or None,
                 "outdated": bool(hit.get("outdated")),
                 "matched_terms": matched_terms,
+                "user_query": user_query,
             }
             for hit in results
         ]
 
     @staticmethod
-    def _hit(candidate: dict, text: str) -> Hit:
+    def _hit(candidate: dict) -> Hit:
         locale = candidate["locale"]
         return Hit(
             id=candidate["id"],
             locale=locale,
             title=candidate["title"],
             url=candidate["url"],
-            snippet=make_snippet(candidate["body"], split_query(text, locale), locale, candidate["matched_terms"]),
+            snippet=make_snippet(candidate["body"], candidate["user_query"], locale, candidate["matched_terms"]),
             score=candidate["score"],
             category=candidate["category"],
             outdated=candidate["outdated"],
