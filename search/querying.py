@@ -25,6 +25,7 @@ from whoosh.analysis import Token
 from .analysis import EDGE_MAX, EDGE_MIN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
 from .language import guess_language
+from .scoring import ArrayScorer, TermCache
 from .synonyms import synonyms_for
 from .vocabulary import Vocabulary, allowed_edits
 
@@ -39,6 +40,8 @@ RESULT_CACHE_SIZE = 2048
 FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0, "parts": 1.0}
 # A word still being typed matches the beginnings of words in these fields.
 TYPING_WEIGHT = 3.0
+# An article using the customer's very word form, not just its stem.
+EXACT_WEIGHT = 1.0
 # Documents matching more of the customer's words rise (coordination bonus).
 COORDINATION = 0.9
 
@@ -181,16 +184,31 @@ class Lexicon:
 def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = None) -> query.Query | None:
     """The Whoosh query for a split customer query, or None when nothing is left.
 
-    Each finished word matches its stem in every field; with a ``lexicon``, a
-    word the index does not know also matches its corrections and, in German,
-    its compound parts. The word being typed also matches word beginnings.
-    Synonym rules add their alternatives beside the words they replace.
+    Each finished word matches its stem in every field, and its exact form;
+    with a ``lexicon``, a word the index does not know also matches its
+    corrections and, in German, its compound parts. The word being typed
+    also matches word beginnings. A synonym rule for one word is an
+    alternative for that word (the better of the two counts, not both); a
+    rule for several words stands in for them. Articles matching more of the
+    words rank higher (coordination, see search/scoring.py).
     """
+    words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
+    # Alternatives from synonym rules, for one word (by position) or for several.
+    for_word: dict[int, list[query.Query]] = collections.defaultdict(list)
+    for_words: list[query.Query] = []
+    word_of_term = [i for i, word in enumerate(words) for _ in _analyzed(word, locale)]
+    for start, end, clause in _synonym_clauses(words, locale, lexicon):
+        covered = set(word_of_term[start:end])
+        if len(covered) == 1:
+            for_word[covered.pop()].append(clause)
+        else:
+            for_words.append(clause)
     clauses = []
-    for word in user_query.words:
+    for i, word in enumerate(user_query.words):
         clause = _word_query(word, locale, lexicon)
-        if clause is not None:
-            clauses.append(clause)
+        options = ([clause] if clause is not None else []) + for_word[i]
+        if options:
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
     partial = user_query.partial
     if partial:
         options = []
@@ -204,14 +222,31 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
                 for correction in lexicon.beginnings.corrections(beginning):
                     boost = TYPING_WEIGHT * CORRECTION_WEIGHT / correction.edits
                     options.append(query.Term("typing", correction.word, boost=boost))
+        options += for_word[len(words) - 1]
         if options:
             clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
-    clauses.extend(_synonym_queries(user_query, locale, lexicon))
+    asked = len(clauses)
+    clauses += for_words
     if not clauses:
         return None
     if len(clauses) == 1:
         return clauses[0]
-    return _Or(clauses, scale=COORDINATION)
+    coordinated = _Or(clauses, scale=COORDINATION)
+    # A rule for several words stands in for them: it adds to the count of
+    # words matched, not to the count of words asked for.
+    coordinated.coordinated_parts = max(asked, 1)
+    return coordinated
+
+
+def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):
+    """(start, end, query) of each synonym rule that applies, by term position."""
+    terms = tuple(t for word in words for t in _analyzed(word, locale))
+    for start, end, alternatives in synonyms_for(locale).expansions(terms):
+        options = [
+            query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
+            for alt in alternatives
+        ]
+        yield start, end, _Or(options, boost=SYNONYM_WEIGHT)
 
 
 def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool = True) -> query.Query | None:
@@ -219,6 +254,10 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
     if not terms:
         return None
     options = [_word_clause(terms, lexicon=lexicon)]
+    if lexicon is not None and word in lexicon.words:
+        # The customer's exact word form counts beside its stem: "facture"
+        # (invoice) before "facturation" (billing), though both stem alike.
+        options = [_Or([options[0], query.Term("words", word, boost=EXACT_WEIGHT)])]
     if lexicon is not None and not lexicon.knows(word, locale):
         parts = lexicon.words.compound_parts(word, language_of(locale))
         if parts:
@@ -230,19 +269,6 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
                 if corrected and corrected != terms:
                     options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
     return _Or(options) if len(options) > 1 else options[0]
-
-
-def _synonym_queries(user_query: UserQuery, locale: str, lexicon: Lexicon | None) -> list[query.Query]:
-    words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
-    terms = tuple(t for word in words for t in _analyzed(word, locale))
-    queries = []
-    for _, _, alternatives in synonyms_for(locale).expansions(terms):
-        options = [
-            query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
-            for alt in alternatives
-        ]
-        queries.append(_Or(options, boost=SYNONYM_WEIGHT))
-    return queries
 
 
 class _Or(query.Or):
@@ -368,6 +394,7 @@ class SearchIndex:
         self._weighting = scoring.BM25F()
         self._lexicons: dict[tuple[str, str], Lexicon] = {}
         self._lexicons_lock = threading.Lock()
+        self._term_cache = TermCache()
 
     def _pointer_state(self):
         try:
@@ -394,7 +421,11 @@ class SearchIndex:
         if state is not None:
             for old in state["searchers"].values():
                 old.close()
-        state = {"pointer": pointer, "generation": generation, "searchers": searchers}
+        self._term_cache.keep_only((generation,))
+        scorers = {
+            locale: ArrayScorer(searcher, self._term_cache, (generation, locale)) for locale, searcher in searchers.items()
+        }
+        state = {"pointer": pointer, "generation": generation, "searchers": searchers, "scorers": scorers}
         self._current = state
         return state
 
@@ -593,23 +624,25 @@ class SearchIndex:
         whoosh_query = build_query(user_query, index_locale, self._lexicon(state, index_locale))
         if whoosh_query is None:
             return []
-        results = searcher.search(whoosh_query, limit=limit, mask=mask)
         matched_terms = frozenset(whoosh_query.iter_all_terms())
-        return [
-            {
-                "id": hit["id"],
-                "locale": index_locale,
-                "title": hit["title"],
-                "body": hit["body"],
-                "url": f"/{page or index_locale}/articles/{hit['id']}",
-                "score": hit.score * weight,
-                "category": hit.get("category") or None,
-                "outdated": bool(hit.get("outdated")),
-                "matched_terms": matched_terms,
-                "user_query": user_query,
-            }
-            for hit in results
-        ]
+        found = []
+        for docnum, score in state["scorers"][index_locale].top(whoosh_query, limit, mask=mask):
+            hit = searcher.stored_fields(docnum)
+            found.append(
+                {
+                    "id": hit["id"],
+                    "locale": index_locale,
+                    "title": hit["title"],
+                    "body": hit["body"],
+                    "url": f"/{page or index_locale}/articles/{hit['id']}",
+                    "score": score * weight,
+                    "category": hit.get("category") or None,
+                    "outdated": bool(hit.get("outdated")),
+                    "matched_terms": matched_terms,
+                    "user_query": user_query,
+                }
+            )
+        return found
 
     @staticmethod
     def _hit(candidate: dict) -> Hit:

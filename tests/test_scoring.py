@@ -1,0 +1,161 @@
+"""The array scorer against Whoosh's own matching, which stays the reference."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from whoosh import query
+
+from search.indexing import update_index
+from search.querying import build_query, split_query
+from search.scoring import ArrayScorer, TermCache
+
+from .conftest import DEMO_ARTICLES, LOCALES
+
+
+def _whoosh_comparable(q: query.Query) -> query.Query:
+    """``q`` without what Whoosh scores differently on purpose (see search/scoring.py).
+
+    Whoosh drops the boost of a compound with one part and its DisjunctionMax
+    scores a document with another document's part; coordination differs.
+    """
+    if isinstance(q, query.compound.CompoundQuery) and len(q.subqueries) == 1:
+        return _whoosh_comparable(q.subqueries[0])
+    if isinstance(q, (query.Or, query.DisjunctionMax)):
+        return query.Or([_whoosh_comparable(s) for s in q.subqueries], boost=q.boost)
+    if isinstance(q, query.And):
+        return query.And([_whoosh_comparable(s) for s in q.subqueries], boost=q.boost)
+    return q
+
+
+def _customer_queries(search, locale):
+    """Queries as customers build them: every title cut at a few lengths, plus typos."""
+    state = search._state()
+    lexicon = search._lexicon(state, locale)
+    texts = []
+    for doc in search.documents(locale):
+        title = doc["title"]
+        texts += [title[:3], title[:9], title[:16] + " ", title + " ", title.lower().replace("e", "a", 1)]
+    for text in texts:
+        q = build_query(split_query(text, locale), locale, lexicon)
+        if q is not None:
+            yield text, q
+
+
+def _assert_same_as_whoosh(searcher, scorer, text, q):
+    q = _whoosh_comparable(q)
+    expected = [(hit.docnum, hit.score) for hit in searcher.search(q, limit=10)]
+    got = scorer.top(q, 10)
+    assert [d for d, _ in got] == [d for d, _ in expected], text
+    assert [s for _, s in got] == pytest.approx([s for _, s in expected], rel=1e-9), text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_scores_equal_whoosh_on_customer_queries(demo_search, locale):
+    state = demo_search._state()
+    searcher = state["searchers"][locale]
+    scorer = ArrayScorer(searcher)
+    count = 0
+    for text, q in _customer_queries(demo_search, locale):
+        _assert_same_as_whoosh(searcher, scorer, text, q)
+        count += 1
+    assert count > 100
+
+
+def test_scores_equal_whoosh_across_segments_with_deletions(tmp_path):
+    """An updated index has several segments and deleted documents."""
+    from search.querying import SearchIndex
+
+    root = tmp_path / "articles"
+    shutil.copytree(DEMO_ARTICLES, root)
+    index_dir = tmp_path / "index"
+    update_index(root, index_dir, LOCALES, "en")
+    for name in ("reset-password.md", "invoices.md"):
+        path = root / "en" / name
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more line about passwords and invoices.\n", encoding="utf-8")
+    assert update_index(root, index_dir, LOCALES, "en").incremental
+    search = SearchIndex(index_dir, LOCALES, "en")
+    searcher = search._state()["searchers"]["en"]
+    assert len(searcher.reader().leaf_readers()) > 1
+    assert any(leaf.has_deletions() for leaf, _ in searcher.reader().leaf_readers())
+    scorer = ArrayScorer(searcher)
+    for text, q in _customer_queries(search, "en"):
+        _assert_same_as_whoosh(searcher, scorer, text, q)
+
+
+def test_disjunction_max_scores_only_the_parts_a_document_matches(demo_search):
+    searcher = demo_search._state()["searchers"]["en"]
+    scorer = ArrayScorer(searcher)
+    title = query.Term("title", "invoic")
+    body = query.Term("body", "password")
+    best = scorer.scores(query.DisjunctionMax([title, body]))
+    expected = np.maximum(scorer.scores(title), scorer.scores(body))
+    assert best == pytest.approx(expected)
+    assert (best > 0).sum() == ((scorer.scores(title) > 0) | (scorer.scores(body) > 0)).sum()
+
+
+def test_and_requires_every_part_and_adds_them(demo_search):
+    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    a, b = query.Term("body", "password"), query.Term("body", "reset")
+    both = scorer.scores(query.And([a, b], boost=2.0))
+    sa, sb = scorer.scores(a), scorer.scores(b)
+    assert both == pytest.approx(np.where((sa > 0) & (sb > 0), 2.0 * (sa + sb), 0.0))
+
+
+def test_coordination_favours_documents_matching_more_words(demo_search):
+    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    a, b, c = query.Term("body", "password"), query.Term("body", "invoic"), query.Term("body", "reset")
+    plain = scorer.scores(query.Or([a, b, c]))
+    coordinated = scorer.scores(query.Or([a, b, c], scale=0.9))
+    matched = sum((scorer.scores(t) > 0).astype(int) for t in (a, b, c))
+    assert coordinated == pytest.approx(plain * (0.1 + 0.9 * matched / 3))
+    # Parts beyond ``coordinated_parts`` stand in for the others: the count is capped.
+    capped = query.Or([a, b, c], scale=0.9)
+    capped.coordinated_parts = 2
+    assert scorer.scores(capped) == pytest.approx(plain * (0.1 + 0.9 * np.minimum(matched, 2) / 2))
+
+
+def test_a_single_part_compound_keeps_its_boost(demo_search):
+    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    term = query.Term("body", "password")
+    assert scorer.scores(query.Or([term], boost=0.5)) == pytest.approx(0.5 * scorer.scores(term))
+
+
+def test_unknown_terms_and_fields_match_nothing(demo_search):
+    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    assert not scorer.scores(query.Term("body", "zzzzqx")).any()
+    assert not scorer.scores(query.Term("no-such-field", "password")).any()
+    assert scorer.top(query.Term("body", "zzzzqx"), 5) == []
+
+
+def test_queries_it_cannot_score_are_refused(demo_search):
+    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    with pytest.raises(TypeError, match="Prefix"):
+        scorer.scores(query.Prefix("body", "pass"))
+
+
+def test_mask_leaves_documents_out(demo_search):
+    searcher = demo_search._state()["searchers"]["fr"]
+    scorer = ArrayScorer(searcher)
+    q = query.Term("body", "factur")
+    mask = query.Term("locales", "en")
+    expected = [hit.docnum for hit in searcher.search(q, limit=20, mask=mask)]
+    assert [d for d, _ in scorer.top(q, 20, mask=mask)] == expected
+    assert len(expected) < len(scorer.top(q, 20))
+
+
+def test_term_cache_stays_within_its_budget_and_forgets_old_generations(demo_search):
+    searcher = demo_search._state()["searchers"]["en"]
+    cache = TermCache(max_bytes=4000)
+    scorer = ArrayScorer(searcher, cache, ("gen-1", "en"))
+    for word in ("password", "invoic", "reset", "account", "contact", "campaign", "domain", "support"):
+        scorer.term_scores("body", word)
+        assert cache.bytes <= 4000
+    assert cache.bytes > 0
+    kept = ArrayScorer(searcher, cache, ("gen-2", "en"))
+    kept.term_scores("body", "password")
+    cache.keep_only(("gen-2",))
+    assert cache.get(("gen-2", "en", "body", "password")) is not None
+    assert all(key[0] == "gen-2" for key in cache._entries)
