@@ -24,13 +24,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import threading
 from pathlib import Path
 
 import frontmatter
 import markdown
 import nh3
 import yaml
-from bs4 import BeautifulSoup
+from lxml import html as lxml_html
 from markdown.extensions.toc import slugify_unicode
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -99,18 +100,25 @@ class ArticleFileError(Exception):
         self.line = line
 
 
+_renderers = threading.local()
+
+
 def render_markdown(body: str) -> str:
     r"""Render Markdown to sanitized HTML (tables, fenced code, heading anchors).
 
     >>> render_markdown("## Hello <b onclick='steal()'>you</b>\n\n<script>x()</script>")
     '<h2 id="hello-you">Hello <b>you</b></h2>\n'
     """
-    md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "toc", "sane_lists"],
-        extension_configs={"toc": {"slugify": slugify_unicode}},
-        output_format="html",
-    )
-    html = md.convert(body)
+    md = getattr(_renderers, "markdown", None)
+    if md is None:
+        # Making a Markdown object costs about as much as converting a short
+        # article; each thread keeps one and resets it between articles.
+        md = _renderers.markdown = markdown.Markdown(
+            extensions=["tables", "fenced_code", "toc", "sane_lists"],
+            extension_configs={"toc": {"slugify": slugify_unicode}},
+            output_format="html",
+        )
+    html = md.reset().convert(body)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -132,13 +140,13 @@ def extract_text(html: str) -> tuple[str, tuple[str, ...]]:
     >>> extract_text("<h2>Keys</h2><p>Open <b>Settings</b>.</p><ul><li>one</li><li>two</li></ul>")
     ('Keys Open Settings. one two', ('Keys',))
     """
-    soup = BeautifulSoup(html, "html.parser")
-    headings = tuple(
-        h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
-    )
-    for block in soup.find_all(BLOCK_TAGS):
-        block.append(" ")
-    return " ".join(soup.get_text("").split()), headings
+    if not html.strip():
+        return "", ()
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    headings = tuple(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+    for block in root.iter(*BLOCK_TAGS):
+        block.tail = " " + (block.tail or "")
+    return " ".join(root.text_content().split()), headings
 
 
 def _line_of_key(front_matter: str, key: str) -> int | None:

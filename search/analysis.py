@@ -183,14 +183,81 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words) | frozenset(fold(w) for w in words)
 
 
+class PerWord(Filter):
+    """Runs ``filters`` once per distinct word and reuses their result.
+
+    Whoosh passes every token through every filter's generator, which made
+    analysis the largest part of an index build; articles repeat a few
+    thousand words, so each word's fate (lower-cased, elided, folded, dropped
+    as a stop word, stemmed) is worked out once. Only filters that treat each
+    token on its own belong here. Positions are renumbered over the words
+    kept, as :class:`whoosh.analysis.StopFilter` does.
+
+    >>> analyzer = RegexTokenizer() | PerWord([LowercaseFilter(), StopFilter()])
+    >>> [(t.text, t.pos) for t in analyzer("The Cat and the CAT", positions=True)]
+    [('cat', 0), ('cat', 1)]
+    """
+
+    MAX_WORDS = 100_000
+
+    def __init__(self, filters):
+        self.filters = list(filters)
+        self._known: dict[str, tuple[tuple[str, bool], ...]] = {}
+
+    def __getstate__(self):
+        return {"filters": self.filters}
+
+    def __setstate__(self, state):
+        self.__init__(state["filters"])
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.filters == self.filters
+
+    def _outcome(self, token) -> tuple[tuple[str, bool], ...]:
+        stream = iter([token.copy()])
+        for f in self.filters:
+            stream = f(stream)
+        return tuple((t.text, t.stopped) for t in stream)
+
+    def __call__(self, tokens):
+        known = self._known
+        pos = 0
+        for t in tokens:
+            outcome = known.get(t.text)
+            if outcome is None:
+                outcome = self._outcome(t)
+                if len(known) >= self.MAX_WORDS:
+                    known.clear()
+                known[t.text] = outcome
+            for text, stopped in outcome:
+                t.text, t.stopped = text, stopped
+                if t.positions:
+                    t.pos = pos
+                    pos += 1
+                yield t
+
+
+def _word_filters(locale: str) -> list[Filter]:
+    """Lower-case and drop elisions."""
+    return [LowercaseFilter(), ElisionFilter(ELISIONS.get(language_of(locale), ()))]
+
+
+def _analyzer(filters: list[Filter]):
+    return RegexTokenizer(WORD_PATTERN) | PerWord(filters)
+
+
 def _words(locale: str):
     """Tokenize, lower-case and drop elisions."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | ElisionFilter(ELISIONS.get(language_of(locale), ()))
+    return _analyzer(_word_filters(locale))
+
+
+def _base_filters(locale: str) -> list[Filter]:
+    return _word_filters(locale) + [FoldFilter()]
 
 
 def _base(locale: str):
     """Tokenize, lower-case, drop elisions and fold accents."""
-    return _words(locale) | FoldFilter()
+    return _analyzer(_base_filters(locale))
 
 
 # Languages whose accented letters are letters of their own, not marks on a
@@ -208,11 +275,15 @@ def _without_stop_words(locale: str, minsize: int):
     >>> [t.text for t in _without_stop_words("es", 1)("cómo cambio la contraseña")]
     ['cambio', 'contrasena']
     """
+    return _analyzer(_without_stop_word_filters(locale, minsize))
+
+
+def _without_stop_word_filters(locale: str, minsize: int) -> list[Filter]:
     language = language_of(locale)
     stop = StopFilter(stoplist=stop_words(language), minsize=minsize)
     if language in DISTINCT_ACCENT_LANGUAGES:
-        return _words(locale) | stop | FoldFilter()
-    return _words(locale) | FoldFilter() | stop
+        return _word_filters(locale) + [stop, FoldFilter()]
+    return _base_filters(locale) + [stop]
 
 
 @functools.cache
@@ -223,12 +294,12 @@ def text_analyzer(locale: str):
     reach the same stem.
     """
     language = language_of(locale)
-    analyzer = _without_stop_words(locale, minsize=1)
+    filters = _without_stop_word_filters(locale, minsize=1)
     if language == "fr":
-        analyzer = analyzer | FrenchPluralFilter()
+        filters.append(FrenchPluralFilter())
     if has_stemmer(language):
-        analyzer = analyzer | SnowballFilter(language)
-    return analyzer
+        filters.append(SnowballFilter(language))
+    return _analyzer(filters)
 
 
 @functools.cache

@@ -56,10 +56,12 @@ def schema_for(locale: str) -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         locale=fields.ID(stored=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True),
-        headings=fields.TEXT(analyzer=analyzer),
-        tags=fields.TEXT(analyzer=analyzer, stored=True),
-        body=fields.TEXT(analyzer=analyzer, stored=True),
+        # No positions: the search never asks for phrases, and snippets
+        # find their words by analysing the stored text again.
+        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        headings=fields.TEXT(analyzer=analyzer, phrase=False),
+        tags=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        body=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
         # Beginnings of every word of title, headings and tags, for the word
         # still being typed. Body words are left out: they would multiply the
         # field's size for matches that rarely make the top five.
