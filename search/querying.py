@@ -443,14 +443,15 @@ class SearchIndex:
         with self._lock:
             return self._state()["generation"]
 
-    def search(self, text: str, locale: str, limit: int = 5) -> list[Hit]:
+    def search(self, text: str, locale: str, limit: int = 5, *, snippets: bool = True) -> list[Hit]:
         """Articles for ``text`` in ``locale``, best first.
 
         Besides the locale's own articles, this finds articles that have no
         version in ``locale`` through their other versions (hits carry their
         own locale; the default locale is searched first), and, when the text
         is clearly in another language, that language's articles too. Outdated
-        translations rank a little below up-to-date ones.
+        translations rank a little below up-to-date ones. Without
+        ``snippets``, hits have an empty snippet (cheaper, for bookkeeping).
         """
         if locale not in self.locales:
             raise ValueError(f"unknown locale {locale!r}")
@@ -458,18 +459,31 @@ class SearchIndex:
         with self._lock:
             state = self._state()
             cache = state.setdefault("results", collections.OrderedDict())
-            key = (clean_text(text), locale, limit)
+            key = (clean_text(text), locale, limit, snippets)
             if key in cache:
                 cache.move_to_end(key)
                 return list(cache[key])
-            hits = self._search(state, text, locale, limit)
+            hits = [self._hit(c, snippets) for c in self._ranked(state, text, locale, limit)]
             if self.cache_size:
                 cache[key] = tuple(hits)
                 if len(cache) > self.cache_size:
                     cache.popitem(last=False)
             return hits
 
-    def _search(self, state, text: str, locale: str, limit: int) -> list[Hit]:
+    def search_page(self, text: str, locale: str, page: int, per_page: int = 10, max_results: int = 100) -> tuple[list[Hit], int]:
+        """One page of the best ``max_results`` articles, and how many there are.
+
+        Snippets are made for the page shown only.
+        """
+        if locale not in self.locales:
+            raise ValueError(f"unknown locale {locale!r}")
+        with self._lock:
+            ranked = self._ranked(self._state(), text, locale, max_results)
+        start = (max(1, page) - 1) * per_page
+        return [self._hit(c) for c in ranked[start : start + per_page]], len(ranked)
+
+    def _ranked(self, state, text: str, locale: str, limit: int) -> list[dict]:
+        """The best ``limit`` candidates (stored fields and scores, no snippets)."""
         fetch = limit + OVERFETCH
         found = self._search_locale(state, text, locale, fetch, weight=1.0)
         for other, mask in self._fallback_plan(state, locale):
@@ -489,8 +503,7 @@ class SearchIndex:
             kept = best.get(candidate["id"])
             if kept is None or candidate["score"] > kept["score"]:
                 best[candidate["id"]] = candidate
-        ranked = sorted(best.values(), key=lambda c: c["score"], reverse=True)[:limit]
-        return [self._hit(candidate) for candidate in ranked]
+        return sorted(best.values(), key=lambda c: c["score"], reverse=True)[:limit]
 
     def did_you_mean(self, text: str, locale: str) -> str | None:
         """A corrected version of ``text`` that finds articles, or None.
@@ -645,14 +658,14 @@ class SearchIndex:
         return found
 
     @staticmethod
-    def _hit(candidate: dict) -> Hit:
+    def _hit(candidate: dict, snippet: bool = True) -> Hit:
         locale = candidate["locale"]
         return Hit(
             id=candidate["id"],
             locale=locale,
             title=candidate["title"],
             url=candidate["url"],
-            snippet=make_snippet(candidate["body"], candidate["user_query"], locale, candidate["matched_terms"]),
+            snippet=make_snippet(candidate["body"], candidate["user_query"], locale, candidate["matched_terms"]) if snippet else "",
             score=candidate["score"],
             category=candidate["category"],
             outdated=candidate["outdated"],

@@ -45,6 +45,26 @@ def test_search_page_pages_and_escapes(client):
     assert client.get("/en/search?q=support&page=abc").status_code == 200
 
 
+def test_search_page_reaches_every_result_not_only_the_first_twenty(client, demo_search):
+    hits, total = demo_search.search_page("email", "en", 1)
+    assert total > 20 and len(hits) == 10
+    third, same_total = demo_search.search_page("email", "en", 3)
+    assert same_total == total and len(third) == total - 20
+    pages = [demo_search.search_page("email", "en", page)[0] for page in (1, 2, 3)]
+    ids = [hit.id for page in pages for hit in page]
+    assert len(set(ids)) == total
+    html = client.get("/en/search?q=email&page=3").get_data(as_text=True)
+    assert f'href="/en/articles/{third[0].id}"' in html
+    assert "<mark>" in html
+
+
+def test_bookkeeping_searches_skip_snippets(demo_search):
+    plain = demo_search.search("invoice address", "en", 5, snippets=False)
+    shown = demo_search.search("invoice address", "en", 5)
+    assert [h.id for h in plain] == [h.id for h in shown]
+    assert all(h.snippet == "" for h in plain) and all(h.snippet for h in shown)
+
+
 def test_unknown_pages_are_404_in_the_visitors_language(client):
     assert client.get("/xx/").status_code == 404
     response = client.get("/de/articles/does-not-exist")

@@ -262,7 +262,9 @@ def is_slow_enough(token: str | None) -> bool:
 def suggested_articles(subject: str) -> list[dict]:
     """What the flow offered before the ticket: the subject's suggestions and the articles opened."""
     opened = session.get("contact_opened", [])
-    articles = [{"id": h.id, "locale": h.locale, "title": h.title, "opened": h.id in opened} for h in suggestions_for(subject)]
+    # The same search as the suggestions, without their snippets.
+    hits = search_index().search(subject, g.locale, SUGGESTIONS, snippets=False)
+    articles = [{"id": h.id, "locale": h.locale, "title": h.title, "opened": h.id in opened} for h in hits]
     listed = {a["id"] for a in articles}
     index = search_index()
     for article_id in opened:

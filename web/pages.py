@@ -289,19 +289,10 @@ def search():
     except ValueError:
         page = 1
     index = search_index()
-    hits = index.search(q, g.locale, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else []
-    suggestion = index.did_you_mean(q, g.locale) if q.strip() and not hits else None
-    start = (page - 1) * RESULTS_PER_PAGE
-    pages = max(1, -(-len(hits) // RESULTS_PER_PAGE))
-    return render_template(
-        "search.html",
-        q=q,
-        hits=hits[start : start + RESULTS_PER_PAGE],
-        page=page,
-        pages=pages,
-        total=len(hits),
-        suggestion=suggestion,
-    )
+    hits, total = index.search_page(q, g.locale, page, RESULTS_PER_PAGE, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else ([], 0)
+    suggestion = index.did_you_mean(q, g.locale) if q.strip() and not total else None
+    pages = max(1, -(-total // RESULTS_PER_PAGE))
+    return render_template("search.html", q=q, hits=hits, page=page, pages=pages, total=total, suggestion=suggestion)
 
 
 def register_error_pages(app):
