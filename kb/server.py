@@ -22,6 +22,16 @@ class HelpCenterServer(BaseApplication):
         return create_app()
 
 
+def warm_up_search(worker) -> None:
+    """Gunicorn's post_worker_init hook: each worker opens the search before its first request."""
+    from search.querying import IndexNotBuilt
+
+    try:
+        worker.wsgi.extensions["kb.search"].warm_up()
+    except IndexNotBuilt as exc:
+        worker.log.warning("%s", exc)
+
+
 def serve_app(*, host: str, port: int, workers: int, threads: int) -> None:
     HelpCenterServer(
         {
@@ -35,5 +45,6 @@ def serve_app(*, host: str, port: int, workers: int, threads: int) -> None:
             # gunicorn's runtime control socket sits at one fixed path per
             # user; several help centers on one machine would fight over it.
             "control_socket_disable": True,
+            "post_worker_init": warm_up_search,
         }
     ).run()

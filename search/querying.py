@@ -438,6 +438,14 @@ class SearchIndex:
                     searcher.close()
                 self._current = None
 
+    def warm_up(self) -> None:
+        """Open the searchers and read every locale's lexicon now, not on a customer's first query."""
+        with self._lock:
+            state = self._state()
+            for locale in self.locales:
+                self._lexicon(state, locale)
+                self._fallback_plan(state, locale)
+
     @property
     def generation(self) -> str:
         with self._lock:

@@ -112,3 +112,10 @@ def test_threads_share_one_index_safely(demo_index_dir):
     expected = [SearchIndex(demo_index_dir, locales, "en").search(t, loc) for t, loc in queries]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda q: shared.search(*q), queries)) == expected
+
+
+def test_warm_up_reads_every_locale_before_the_first_query(demo_index_dir):
+    search = SearchIndex(demo_index_dir, LOCALES, "en")
+    assert not search._lexicons
+    search.warm_up()
+    assert {locale for _, locale in search._lexicons} == set(LOCALES)
