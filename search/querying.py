@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import highlight, index, query, scoring
 from whoosh.analysis import Token
 
-from .analysis import EDGE_MAX, EDGE_MIN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
+from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
 from .language import guess_language
 from .scoring import ArrayScorer, TermCache
@@ -307,14 +307,88 @@ class _MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
 
-@functools.lru_cache(maxsize=512)
-def _words_with_offsets(text: str, locale: str) -> tuple[tuple[str, int, int], ...]:
-    """The folded words of an article body with their character offsets.
+_WORD = re.compile(WORD_PATTERN)
+# Folding for finding where matches may be, one letter for one, so offsets
+# line up with the text (ß stands for "s" here, not "ss": a candidate is
+# only a place to look, every word found is analysed properly).
+_FOLD_TABLE = str.maketrans({"’": "'", "ß": "s", "æ": "a", "œ": "o", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
+_FOLD_SPECIAL_CHARS = re.compile("[’ßæœøđłı]")
 
-    Cached for the most recently shown bodies: the same articles come back
-    for each letter the customer types.
+
+@functools.lru_cache(maxsize=65536)
+def _folded(raw: str, locale: str) -> tuple[str, ...]:
+    """What the word-being-typed analysis makes of one raw word of an article."""
+    return tuple(t.text for t in prefix_analyzer(locale)(raw))
+
+
+@functools.lru_cache(maxsize=65536)
+def _raw_parts(raw: str) -> tuple[str, ...]:
+    """A raw word folded and cut at its apostrophes: "l'Adresse" -> ("l", "adresse")."""
+    return tuple(fold(raw.lower()).replace("’", "'").split("'"))
+
+
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+@functools.lru_cache(maxsize=256)
+def _starts_pattern(prefixes: frozenset[str]) -> re.Pattern:
+    """Where a word, or the part after an apostrophe, begins with one of ``prefixes``."""
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"(?:(?<!\w)|(?<=['’]))(?:{alternatives})")
+
+
+def _words_near(text: str, locale: str, prefixes: set[str], windows: int = 3):
+    """The words of ``text`` around the first places where a word begins with one of ``prefixes``.
+
+    Snippets only show words near a match, so the body is searched with one
+    regular expression over its folded text and only those stretches are
+    cut into words. When folding changes the text's length (ß, æ, ligatures)
+    offsets would not line up, and every word is returned.
     """
-    return tuple((t.text, t.startchar, t.endchar) for t in prefix_analyzer(locale)(text, chars=True))
+    if not prefixes:
+        return ()
+    folded = text.lower()
+    if not folded.isascii():
+        if _FOLD_SPECIAL_CHARS.search(folded):
+            folded = folded.translate(_FOLD_TABLE)
+        folded = _MARKS.sub("", unicodedata.normalize("NFD", folded))
+    if len(folded) != len(text):
+        return _words_with_offsets(text, locale)
+    spans: list[list[int]] = []
+    for m in _starts_pattern(frozenset(prefixes)).finditer(folded):
+        # The fragmenter keeps 60 characters before a match (surround) and
+        # at most SNIPPET_CHARS in all.
+        start, end = max(0, m.start() - 60), m.start() + SNIPPET_CHARS
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        elif len(spans) == windows:
+            break
+        else:
+            spans.append([start, end])
+    words = []
+    for start, end in spans:
+        # Begin and end on a space, so no word is cut in two.
+        start = text.rfind(" ", 0, start) + 1
+        after = text.find(" ", end)
+        end = len(text) if after < 0 else after
+        words.extend(
+            (word, m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end) for word in _folded(m.group(), locale)
+        )
+    return words
+
+
+@functools.lru_cache(maxsize=512)
+def _words_with_offsets(text: str, locale: str) -> tuple[tuple[str, str, int, int], ...]:
+    """The words of an article body, folded and raw, with their character offsets.
+
+    The same tokenizer as the analysis (``WORD_PATTERN``), applied with
+    ``re`` directly and each distinct word analysed once: making a Whoosh
+    token of every word of every body shown was most of a suggestion's time.
+    Cached for the most recently shown bodies.
+    """
+    return tuple(
+        (word, m.group(), m.start(), m.end()) for m in _WORD.finditer(text) for word in _folded(m.group(), locale)
+    )
 
 
 def make_snippet(
@@ -344,24 +418,46 @@ def make_snippet(
     # Snowball stems begin like their word: only words that share the first
     # two letters of a stem are stemmed, which keeps long articles cheap.
     heads = {stem[:2] for stem in stems}
+    words = _words_near(text, locale, heads | beginnings)
+    matches = []
+    for i, (word, raw, _, _) in enumerate(words):
+        if word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale)):
+            matches.append(i)
+        elif beginnings and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings):
+            matches.append(i)
+    if not matches:
+        return _opening(text)
+    # Only the words around the first matches can make the two fragments
+    # shown; the fragmenter is not given the rest of a long article.
+    matched, near = set(matches), set()
+    for i in matches[:12]:
+        start = words[i][2]
+        j = i
+        while j > 0 and start - words[j - 1][2] <= SNIPPET_CHARS:
+            j -= 1
+        k = i
+        while k + 1 < len(words) and words[k + 1][3] - start <= SNIPPET_CHARS:
+            k += 1
+        near.update(range(j, k + 1))
 
-    def matched():
-        for word, start, end in _words_with_offsets(text, locale):
+    def tokens():
+        for i in sorted(near):
+            word, _, start, end = words[i]
             t = Token(chars=True, text=word, startchar=start, endchar=end, boost=1.0)
-            t.matched = word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale))
-            if not t.matched and beginnings:
-                raw = fold(text[start:end]).replace("’", "'")
-                t.matched = any(part.startswith(b) for part in raw.split("'") for b in beginnings)
+            t.matched = i in matched
             yield t
 
-    tokens = matched()
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     fragments = highlight.top_fragments(
-        fragmenter.fragment_tokens(text, tokens), 2, highlight.BasicFragmentScorer(), highlight.FIRST
+        fragmenter.fragment_tokens(text, tokens()), 2, highlight.BasicFragmentScorer(), highlight.FIRST
     )
     if fragments:
         return _MarkFormatter().format(fragments)
-    # Nothing matched in the text itself (the title did): show its opening.
+    return _opening(text)
+
+
+def _opening(text: str) -> str:
+    """The start of an article, for when only its title matched."""
     opening = text[:SNIPPET_CHARS]
     if len(text) > SNIPPET_CHARS:
         opening = opening.rsplit(" ", 1)[0] + " …"
