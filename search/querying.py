@@ -8,6 +8,7 @@ analysis and the query is built from Whoosh query objects directly.
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
 import functools
@@ -337,58 +338,48 @@ def _starts_pattern(prefixes: frozenset[str]) -> re.Pattern:
     return re.compile(rf"(?:(?<!\w)|(?<=['’]))(?:{alternatives})")
 
 
-def _words_near(text: str, locale: str, prefixes: set[str], windows: int = 3):
-    """The words of ``text`` around the first places where a word begins with one of ``prefixes``.
-
-    Snippets only show words near a match, so the body is searched with one
-    regular expression over its folded text and only those stretches are
-    cut into words. When folding changes the text's length (ß, æ, ligatures)
-    offsets would not line up, and every word is returned.
-    """
-    if not prefixes:
-        return ()
+def _folded_same_length(text: str) -> str | None:
+    """``text`` lower-cased and without accents, letter for letter, or None if that cannot be."""
     folded = text.lower()
     if not folded.isascii():
         if _FOLD_SPECIAL_CHARS.search(folded):
             folded = folded.translate(_FOLD_TABLE)
         folded = _MARKS.sub("", unicodedata.normalize("NFD", folded))
-    if len(folded) != len(text):
-        return _words_with_offsets(text, locale)
+    return folded if len(folded) == len(text) else None
+
+
+def _candidate_words(text: str, prefixes: set[str], windows: int = 3):
+    """(words, candidates): the words around the first places where a word begins with
+    one of ``prefixes``, as ``re`` matches, and the offsets of those places.
+
+    Only these words can be marked or shown, so the body is searched with one
+    regular expression over its folded text instead of being analysed word by
+    word. With ``candidates`` None, every word of ``text`` must be checked
+    (folding changed the text's length, so offsets would not line up).
+    """
+    folded = _folded_same_length(text)
+    if folded is None:
+        return list(_WORD.finditer(text)), None
+    candidates: list[int] = []
     spans: list[list[int]] = []
     for m in _starts_pattern(frozenset(prefixes)).finditer(folded):
-        # The fragmenter keeps 60 characters before a match (surround) and
-        # at most SNIPPET_CHARS in all.
-        start, end = max(0, m.start() - 60), m.start() + SNIPPET_CHARS
+        place = m.start()
+        # The fragmenter keeps 60 characters before a match and SNIPPET_CHARS in all.
+        start, end = max(0, place - 60), place + SNIPPET_CHARS
         if spans and start <= spans[-1][1]:
             spans[-1][1] = end
         elif len(spans) == windows:
             break
         else:
             spans.append([start, end])
+        candidates.append(place)
     words = []
     for start, end in spans:
         # Begin and end on a space, so no word is cut in two.
         start = text.rfind(" ", 0, start) + 1
         after = text.find(" ", end)
-        end = len(text) if after < 0 else after
-        words.extend(
-            (word, m.group(), m.start(), m.end()) for m in _WORD.finditer(text, start, end) for word in _folded(m.group(), locale)
-        )
-    return words
-
-
-@functools.lru_cache(maxsize=512)
-def _words_with_offsets(text: str, locale: str) -> tuple[tuple[str, str, int, int], ...]:
-    """The words of an article body, folded and raw, with their character offsets.
-
-    The same tokenizer as the analysis (``WORD_PATTERN``), applied with
-    ``re`` directly and each distinct word analysed once: making a Whoosh
-    token of every word of every body shown was most of a suggestion's time.
-    Cached for the most recently shown bodies.
-    """
-    return tuple(
-        (word, m.group(), m.start(), m.end()) for m in _WORD.finditer(text) for word in _folded(m.group(), locale)
-    )
+        words.extend(_WORD.finditer(text, start, len(text) if after < 0 else after))
+    return words, candidates
 
 
 def make_snippet(
@@ -405,6 +396,8 @@ def make_snippet(
     'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in'
     >>> make_snippet("Ask for a refund.", UserQuery(("chargeback",), None), "en", [("body", "refund")])
     'Ask for a <mark>refund</mark>'
+    >>> make_snippet("Die Größe der Straße", UserQuery(("strasse",), None), "de")
+    'Die Größe der <mark>Straße</mark>'
     """
     stems = {t for word in user_query.words for t in _analyzed(word, locale)}
     if user_query.partial:
@@ -416,35 +409,34 @@ def make_snippet(
         elif field in FIELD_WEIGHTS:
             stems.add(term)
     # Snowball stems begin like their word: only words that share the first
-    # two letters of a stem are stemmed, which keeps long articles cheap.
+    # two letters of a stem can match, which keeps long articles cheap.
     heads = {stem[:2] for stem in stems}
-    words = _words_near(text, locale, heads | beginnings)
-    matches = []
-    for i, (word, raw, _, _) in enumerate(words):
-        if word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale)):
-            matches.append(i)
-        elif beginnings and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings):
-            matches.append(i)
-    if not matches:
+    if not heads and not beginnings:
         return _opening(text)
-    # Only the words around the first matches can make the two fragments
-    # shown; the fragmenter is not given the rest of a long article.
-    matched, near = set(matches), set()
-    for i in matches[:12]:
-        start = words[i][2]
-        j = i
-        while j > 0 and start - words[j - 1][2] <= SNIPPET_CHARS:
-            j -= 1
-        k = i
-        while k + 1 < len(words) and words[k + 1][3] - start <= SNIPPET_CHARS:
-            k += 1
-        near.update(range(j, k + 1))
+    words, candidates = _candidate_words(text, heads | beginnings)
+
+    def matches(m) -> bool:
+        if candidates is not None:
+            # Is there a candidate place inside this word?
+            at = bisect.bisect_left(candidates, m.start())
+            if at == len(candidates) or candidates[at] >= m.end():
+                return False
+        raw = m.group()
+        for word in _folded(raw, locale):
+            if word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale)):
+                return True
+        return bool(beginnings) and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings)
+
+    matched = [matches(m) for m in words]
+    if not any(matched):
+        return _opening(text)
 
     def tokens():
-        for i in sorted(near):
-            word, _, start, end = words[i]
-            t = Token(chars=True, text=word, startchar=start, endchar=end, boost=1.0)
-            t.matched = i in matched
+        # One token object for all words, as Whoosh's own tokenizers do; the
+        # fragmenter copies the matched ones it keeps.
+        t = Token(chars=True, boost=1.0)
+        for m, is_match in zip(words, matched):
+            t.text, t.startchar, t.endchar, t.matched = m.group(), m.start(), m.end(), is_match
             yield t
 
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
