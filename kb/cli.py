@@ -87,7 +87,7 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 )
 @click.option(
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-    help="Processes for a full build: files are parsed and locales indexed in parallel.",
+    help="Processes for a full build: files are parsed and locales indexed in parallel (a locale by several processes when there are more jobs than locales).",
 )
 def index(strict: bool, quiet: bool, changed: bool, jobs: int):
     """Build the search indexes from the article files.

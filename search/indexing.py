@@ -49,6 +49,8 @@ GENERATIONS = "generations"
 # Older generations are kept a while for workers still reading them.
 KEEP_GENERATIONS = 3
 MANIFEST = "manifest.pickle"
+# Articles handed at a time to each process of a multi-process writer.
+WRITER_BATCH = 100
 
 
 def schema_for(locale: str) -> fields.Schema:
@@ -164,11 +166,16 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet) -> int:
+def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1) -> int:
     locale_dir = generation_dir / locale
     locale_dir.mkdir(parents=True)
     ix = index.create_in(str(locale_dir), schema_for(locale))
-    writer = ix.writer(limitmb=128)
+    if procs > 1:
+        # Whoosh's own multi-process writer: each process writes a segment,
+        # kept as it is (merging them would cost what was saved).
+        writer = ix.writer(limitmb=128, procs=procs, multisegment=True, batchsize=WRITER_BATCH)
+    else:
+        writer = ix.writer(limitmb=128)
     count = 0
     for article in articles.in_locale(locale):
         writer.add_document(**document_for(article, articles))
@@ -195,7 +202,8 @@ def build_index(
 ) -> BuildReport:
     """Index every published article into a new generation and serve it.
 
-    ``jobs`` > 1 builds that many locales at once, each in its own process.
+    ``jobs`` > 1 builds that many locales at once, each in its own process;
+    with more jobs than locales, each locale is written by several processes.
     ``fail_after`` names a locale after which the build raises, to test that
     a failed build leaves the previous generation serving.
     """
@@ -225,8 +233,9 @@ def build_index(
                     _building = None
             else:
                 counts = {}
+                procs = max(1, jobs // max(1, len(locales))) if fail_after is None else 1
                 for locale in locales:
-                    counts[locale] = _build_locale(path, locale, articles)
+                    counts[locale] = _build_locale(path, locale, articles, procs)
                     if fail_after == locale:
                         raise RuntimeError(f"build stopped on purpose after {locale}")
             _write_manifest(path, _manifest_for(articles, locales))

@@ -168,3 +168,20 @@ def test_parallel_load_and_build_give_the_same_index(tmp_path, monkeypatch):
     a, b = SearchIndex(tmp_path / "one", locales, "en"), SearchIndex(tmp_path / "two", locales, "en")
     for text, locale in [("factur", "fr"), ("passwort zur", "de"), ("api key", "en")]:
         assert a.search(text, locale) == b.search(text, locale)
+
+
+def test_one_locale_written_by_two_processes_gives_the_same_search(tmp_path, monkeypatch):
+    import search.indexing
+    from tests.conftest import DEMO_ARTICLES
+
+    monkeypatch.setattr(search.indexing, "WRITER_BATCH", 10)  # so that both processes get articles
+    articles = load_articles(DEMO_ARTICLES, ("en",), "en")
+    one = build_index(articles, tmp_path / "one", ("en",))
+    two = build_index(articles, tmp_path / "two", ("en",), jobs=2)
+    assert one.counts == two.counts
+    a, b = SearchIndex(tmp_path / "one", ("en",), "en"), SearchIndex(tmp_path / "two", ("en",), "en")
+    assert len(b._state()["searchers"]["en"].reader().leaf_readers()) == 2
+    for text in ("invoice", "reset pass", "api key", "dkim", "delete my account "):
+        found_one = sorted((h.id, round(h.score, 9), h.snippet) for h in a.search(text, "en", 10))
+        found_two = sorted((h.id, round(h.score, 9), h.snippet) for h in b.search(text, "en", 10))
+        assert found_one == found_two, text
