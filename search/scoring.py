@@ -9,8 +9,8 @@ suggestion's time (see benchmarks/README.md for the profile). Here each
 term's postings are read from the same index files, block by block, into
 NumPy arrays, scored with the same BM25F formula and statistics as
 :class:`whoosh.scoring.BM25F`, and combined term by term over one array of
-document scores. A term's scored postings are kept for the next queries of
-the same index generation (see :class:`TermCache`).
+document scores. A term's postings, once read, are kept for the next queries
+of the same index generation (see :class:`TermCache`).
 
 What is scored is still a Whoosh query (:class:`whoosh.query.Term`,
 :class:`~whoosh.query.Or`, :class:`~whoosh.query.And`,
@@ -43,6 +43,7 @@ from __future__ import annotations
 import collections
 import threading
 from typing import NamedTuple
+
 import numpy as np
 from whoosh import query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -51,7 +52,7 @@ from whoosh.util.numeric import byte_to_length
 # BM25F's free parameters, as in whoosh.scoring.BM25F().
 K1 = 1.2
 B = 0.75
-# Bytes of scored postings kept per process (all locales together).
+# Bytes of postings kept per process (all locales together).
 TERM_CACHE_BYTES = 96 * 1024 * 1024
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -59,7 +60,7 @@ _BYTE_TO_LENGTH[0] = 0.0
 
 
 class TermCache:
-    """Scored postings of recently used terms, bounded in bytes, shared by threads."""
+    """Postings of recently used terms, bounded in bytes, shared by threads."""
 
     def __init__(self, max_bytes: int = TERM_CACHE_BYTES):
         self.max_bytes = max_bytes
