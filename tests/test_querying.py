@@ -119,3 +119,20 @@ def test_warm_up_reads_every_locale_before_the_first_query(demo_index_dir):
     assert not search._lexicons
     search.warm_up()
     assert {locale for _, locale in search._lexicons} == set(LOCALES)
+
+
+def test_snippets_mark_words_when_folding_changes_the_text_length():
+    from search.querying import UserQuery, make_snippet
+
+    # "İ" lower-cases to two characters: offsets of a folded copy would not line up.
+    text = "Our İstanbul office can reset your password by phone. Passwords expire."
+    snippet = make_snippet(text, UserQuery(("password",), None), "en")
+    assert "<mark>password</mark>" in snippet and "<mark>Passwords</mark>" in snippet
+
+
+def test_snippets_of_long_articles_show_a_match_far_into_the_text():
+    from search.querying import UserQuery, make_snippet
+
+    text = "Filler words about nothing in particular. " * 200 + "Here is how to export contacts to a file."
+    snippet = make_snippet(text, UserQuery(("export",), None), "en")
+    assert "<mark>export</mark>" in snippet
