@@ -27,6 +27,35 @@ def test_suggest_api_is_limited_per_client_in_memory(app_config):
     app.extensions["kb.db"].dispose()
 
 
+def test_behind_a_proxy_each_forwarded_client_has_its_own_limit(app_config):
+    app_config.update(SUGGEST_RATE_LIMIT="2 per minute", PROXY_HOPS=1)
+    app = create_app(app_config)
+    balancer = app.test_client()
+    balancer.environ_base["REMOTE_ADDR"] = "10.0.0.1"
+
+    def statuses(client_address, count):
+        headers = {"X-Forwarded-For": client_address}
+        return [balancer.get("/api/suggest?q=password&lang=en", headers=headers).status_code for _ in range(count)]
+
+    assert statuses("203.0.113.7", 3) == [200, 200, 429]
+    assert statuses("198.51.100.4", 1) == [200]
+    # Only the last hop is trusted: a client cannot pose as another by prepending addresses.
+    assert statuses("198.51.100.99, 203.0.113.7", 1) == [429]
+    app.extensions["kb.db"].dispose()
+
+
+def test_without_proxy_hops_forwarded_headers_are_ignored(app_config):
+    app_config.update(SUGGEST_RATE_LIMIT="2 per minute")
+    app = create_app(app_config)
+    client = app.test_client()
+    spoofed = [
+        client.get("/api/suggest?q=password&lang=en", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+        for n in range(3)
+    ]
+    assert spoofed == [200, 200, 429]
+    app.extensions["kb.db"].dispose()
+
+
 def test_limits_are_shared_through_redis(app_config):
     url = os.environ.get("KB_TEST_REDIS_URL")
     if not url:

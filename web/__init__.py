@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from flask import Flask, g, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import settings
 from kb.db import Database
@@ -42,6 +43,13 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = (
             app.config["ATTACHMENT_MAX_BYTES"] * max(app.config["ATTACHMENT_MAX_COUNT"], 1) + FORM_OVERHEAD_BYTES
         )
+
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        # Behind a load balancer every request comes from its address: the
+        # client's own (for rate limits), scheme and host are in the
+        # X-Forwarded-* headers, trusted from that many proxies only.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
