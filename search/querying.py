@@ -8,7 +8,6 @@ analysis and the query is built from Whoosh query objects directly.
 
 from __future__ import annotations
 
-import bisect
 import collections
 import dataclasses
 import functools
@@ -348,38 +347,59 @@ def _folded_same_length(text: str) -> str | None:
     return folded if len(folded) == len(text) else None
 
 
-def _candidate_words(text: str, prefixes: set[str], windows: int = 3):
-    """(words, candidates): the words around the first places where a word begins with
-    one of ``prefixes``, as ``re`` matches, and the offsets of those places.
+def _word_at(text: str, place: int) -> re.Match | None:
+    """The word (as the analysis cuts words) that contains ``place``."""
+    start = place
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_'’."):
+        start -= 1
+    for m in _WORD.finditer(text, start, min(len(text), place + 100)):
+        if m.end() > place:
+            return m if m.start() <= place else None
+    return None
 
-    Only these words can be marked or shown, so the body is searched with one
-    regular expression over its folded text instead of being analysed word by
-    word. With ``candidates`` None, every word of ``text`` must be checked
-    (folding changed the text's length, so offsets would not line up).
+
+def _matched_words(text: str, prefixes: set[str], is_match, windows: int = 3):
+    """(words, matched): the words around the first matches in ``text``, as ``re``
+    matches, and whether each one matches.
+
+    Only words near a match can be shown, so the body is not analysed word by
+    word: one regular expression over its folded text finds where a word (or
+    the part after an apostrophe) begins with one of ``prefixes``, and only
+    the words found there are checked with ``is_match``. The words of the
+    first ``windows`` stretches around real matches are returned. When
+    folding would change the text's length (offsets would not line up),
+    every word is checked instead.
     """
     folded = _folded_same_length(text)
     if folded is None:
-        return list(_WORD.finditer(text)), None
-    candidates: list[int] = []
+        words = list(_WORD.finditer(text))
+        return words, [is_match(m.group()) for m in words]
+    hits: set[int] = set()
+    checked: set[int] = set()
     spans: list[list[int]] = []
-    for m in _starts_pattern(frozenset(prefixes)).finditer(folded):
-        place = m.start()
+    for candidate in _starts_pattern(frozenset(prefixes)).finditer(folded):
+        word = _word_at(text, candidate.start())
+        if word is None or word.start() in checked:
+            continue
+        checked.add(word.start())
+        if not is_match(word.group()):
+            continue
         # The fragmenter keeps 60 characters before a match and SNIPPET_CHARS in all.
-        start, end = max(0, place - 60), place + SNIPPET_CHARS
+        start, end = max(0, word.start() - 60), word.start() + SNIPPET_CHARS
         if spans and start <= spans[-1][1]:
             spans[-1][1] = end
         elif len(spans) == windows:
             break
         else:
             spans.append([start, end])
-        candidates.append(place)
+        hits.add(word.start())
     words = []
     for start, end in spans:
         # Begin and end on a space, so no word is cut in two.
         start = text.rfind(" ", 0, start) + 1
         after = text.find(" ", end)
         words.extend(_WORD.finditer(text, start, len(text) if after < 0 else after))
-    return words, candidates
+    return words, [m.start() in hits for m in words]
 
 
 def make_snippet(
@@ -413,21 +433,14 @@ def make_snippet(
     heads = {stem[:2] for stem in stems}
     if not heads and not beginnings:
         return _opening(text)
-    words, candidates = _candidate_words(text, heads | beginnings)
 
-    def matches(m) -> bool:
-        if candidates is not None:
-            # Is there a candidate place inside this word?
-            at = bisect.bisect_left(candidates, m.start())
-            if at == len(candidates) or candidates[at] >= m.end():
-                return False
-        raw = m.group()
+    def is_match(raw: str) -> bool:
         for word in _folded(raw, locale):
             if word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale)):
                 return True
         return bool(beginnings) and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings)
 
-    matched = [matches(m) for m in words]
+    words, matched = _matched_words(text, heads | beginnings, is_match)
     if not any(matched):
         return _opening(text)
 
@@ -435,8 +448,8 @@ def make_snippet(
         # One token object for all words, as Whoosh's own tokenizers do; the
         # fragmenter copies the matched ones it keeps.
         t = Token(chars=True, boost=1.0)
-        for m, is_match in zip(words, matched):
-            t.text, t.startchar, t.endchar, t.matched = m.group(), m.start(), m.end(), is_match
+        for m, is_matched in zip(words, matched):
+            t.text, t.startchar, t.endchar, t.matched = m.group(), m.start(), m.end(), is_matched
             yield t
 
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from kb.articles import load_articles
@@ -136,3 +138,25 @@ def test_snippets_of_long_articles_show_a_match_far_into_the_text():
     text = "Filler words about nothing in particular. " * 200 + "Here is how to export contacts to a file."
     snippet = make_snippet(text, UserQuery(("export",), None), "en")
     assert "<mark>export</mark>" in snippet
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_snippets_found_through_candidates_mark_what_a_word_by_word_check_marks(demo_search, locale, monkeypatch):
+    """The regular-expression shortcut loses no match and invents none, on the demo articles."""
+    import re
+
+    import search.querying as querying
+
+    documents = [demo_search.document(locale, doc["id"]) for doc in demo_search.documents(locale)]
+    queries = [split_query(doc["title"][:n], locale) for doc in documents for n in (4, 12, 200)]
+    fast = [[querying.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
+    monkeypatch.setattr(querying, "_folded_same_length", lambda text: None)  # every word checked
+    slow = [[querying.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
+    checked = 0
+    for fast_row, slow_row in zip(fast, slow):
+        for q, quick, thorough in zip(queries, fast_row, slow_row):
+            assert ("<mark>" in quick) == ("<mark>" in thorough), (quick, thorough)
+            for word in re.findall(r"<mark>(.*?)</mark>", quick):
+                assert "<mark>" in querying.make_snippet(html.unescape(word), q, locale), (word, q)
+                checked += 1
+    assert checked > 50
