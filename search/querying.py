@@ -19,13 +19,13 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from whoosh import highlight, index, query, scoring
+from whoosh import highlight, index, query
 from whoosh.analysis import Token
 
 from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
 from .language import guess_language
-from .scoring import ArrayScorer, TermCache
+from .scoring import ArrayScorer, Coordinated, TermCache
 from .synonyms import synonyms_for
 from .vocabulary import Vocabulary, allowed_edits
 
@@ -231,11 +231,9 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
         return None
     if len(clauses) == 1:
         return clauses[0]
-    coordinated = _Or(clauses, scale=COORDINATION)
     # A rule for several words stands in for them: it adds to the count of
     # words matched, not to the count of words asked for.
-    coordinated.coordinated_parts = max(asked, 1)
-    return coordinated
+    return Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
 
 
 def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):
@@ -246,7 +244,7 @@ def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None)
             query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
             for alt in alternatives
         ]
-        yield start, end, _Or(options, boost=SYNONYM_WEIGHT)
+        yield start, end, query.Or(options, boost=SYNONYM_WEIGHT)
 
 
 def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool = True) -> query.Query | None:
@@ -257,7 +255,7 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
     if lexicon is not None and word in lexicon.words:
         # The customer's exact word form counts beside its stem: "facture"
         # (invoice) before "facturation" (billing), though both stem alike.
-        options = [_Or([options[0], query.Term("words", word, boost=EXACT_WEIGHT)])]
+        options = [query.Or([options[0], query.Term("words", word, boost=EXACT_WEIGHT)])]
     if lexicon is not None and not lexicon.knows(word, locale):
         parts = lexicon.words.compound_parts(word, language_of(locale))
         if parts:
@@ -268,18 +266,7 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
                 corrected = _analyzed(correction.word, locale)
                 if corrected and corrected != terms:
                     options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
-    return _Or(options) if len(options) > 1 else options[0]
-
-
-class _Or(query.Or):
-    """Or that merges its parts' matches as it goes.
-
-    Whoosh's automatic choice preloads every Or into a 2048-slot array when
-    the index has under 5000 documents, and clears it for each nested clause;
-    a customer's query has dozens of them, which made that the main cost.
-    """
-
-    matcher_type = query.Or.DEFAULT_MATCHER
+    return query.Or(options) if len(options) > 1 else options[0]
 
 
 def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
@@ -288,7 +275,7 @@ def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | No
     With a ``lexicon``, fields that lack a term are not asked for it (an
     absent term still costs a dictionary lookup per field).
     """
-    return _Or(
+    return query.Or(
         [
             query.Term(field, term, boost=weight * boost)
             for term in terms
@@ -492,7 +479,6 @@ class SearchIndex:
         self.cache_size = cache_size
         self._lock = threading.RLock()
         self._current = None
-        self._weighting = scoring.BM25F()
         self._lexicons: dict[tuple[str, str], Lexicon] = {}
         self._lexicons_lock = threading.Lock()
         self._term_cache = TermCache()
@@ -518,7 +504,7 @@ class SearchIndex:
         for locale in self.locales:
             locale_dir = path / locale
             if index.exists_in(str(locale_dir)):
-                searchers[locale] = index.open_dir(str(locale_dir)).searcher(weighting=self._weighting)
+                searchers[locale] = index.open_dir(str(locale_dir)).searcher()
         if state is not None:
             for old in state["searchers"].values():
                 old.close()

@@ -19,10 +19,10 @@ What is scored is still a Whoosh query (:class:`whoosh.query.Term`,
 - ``Term``: BM25F of the term in its field, times its boost;
 - ``Or``: the sum of the parts that match; with ``scale`` (the coordination
   bonus), that sum times ``(1 - scale) + scale * matched / parts``, so a
-  document matching more of the customer's words ranks higher (an ``Or``
-  may set ``coordinated_parts``: the number of parts that count as asked
-  for, the rest, such as synonyms, only standing in for them; ``matched``
-  is then capped at that number);
+  document matching more of the customer's words ranks higher (with
+  :class:`Coordinated`, only the first ``asked`` parts count as asked for,
+  the rest, such as synonyms, only stand in for them: ``matched`` is capped
+  at ``asked``);
 - ``And``: the sum of the parts, only where every part matches;
 - ``DisjunctionMax``: the best part;
 - a compound's boost multiplies its score, even with a single part.
@@ -42,16 +42,14 @@ from __future__ import annotations
 
 import collections
 import threading
-from typing import NamedTuple
 
 import numpy as np
-from whoosh import query
+from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-# BM25F's free parameters, as in whoosh.scoring.BM25F().
-K1 = 1.2
-B = 0.75
+# The weighting whose formula and statistics the arrays reproduce.
+WEIGHTING = scoring.BM25F()
 # Bytes of postings kept per process (all locales together).
 TERM_CACHE_BYTES = 96 * 1024 * 1024
 
@@ -76,7 +74,7 @@ class TermCache:
             return entry
 
     def put(self, key, entry) -> None:
-        size = _nbytes(entry)
+        size = entry[0].nbytes + entry[1].nbytes
         if size > self.max_bytes:
             return
         with self._lock:
@@ -85,15 +83,15 @@ class TermCache:
             self._entries[key] = entry
             self.bytes += size
             while self.bytes > self.max_bytes:
-                _, old = self._entries.popitem(last=False)
-                self.bytes -= _nbytes(old)
+                _, (ids, scores) = self._entries.popitem(last=False)
+                self.bytes -= ids.nbytes + scores.nbytes
 
     def keep_only(self, prefix: tuple) -> None:
         """Forget every entry whose key does not start with ``prefix`` (an older generation's)."""
         with self._lock:
             for key in [k for k in self._entries if k[: len(prefix)] != prefix]:
-                old = self._entries.pop(key)
-                self.bytes -= _nbytes(old)
+                ids, scores = self._entries.pop(key)
+                self.bytes -= ids.nbytes + scores.nbytes
 
 
 class ArrayScorer:
@@ -121,23 +119,16 @@ class ArrayScorer:
 
     # Postings
 
-    def postings(self, fieldname: str, text: str) -> Postings:
-        """One term's postings, with length-normalised frequencies and idf."""
+    def term_scores(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers (ascending) and BM25F scores of one term, without boost."""
         key = self.cache_key + (fieldname, text)
         entry = self.cache.get(key)
         if entry is None:
-            entry = self._read_postings(fieldname, text)
+            entry = self._score_term(fieldname, text)
             self.cache.put(key, entry)
         return entry
 
-    def term_scores(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers (ascending) and BM25F scores of one term, without boost."""
-        p = self.postings(fieldname, text)
-        if p.tfn is None:
-            return p.ids, np.ones(len(p.ids))
-        return p.ids, _saturate(p.tfn) * p.idf
-
-    def _read_postings(self, fieldname: str, text: str) -> Postings:
+    def _score_term(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         searcher = self.searcher
         schema = searcher.schema
         if fieldname not in schema:
@@ -161,15 +152,14 @@ class ArrayScorer:
         keep = self.alive[ids]
         if not keep.all():
             ids, tf = ids[keep], tf[keep]
-        doc_frequency = searcher.doc_frequency(fieldname, btext)
-        idf = float(np.log(self.doc_count / (doc_frequency + 1)) + 1)
         if not field.scorable:
-            return Postings(ids.astype(np.int32), None, idf, doc_frequency)
+            return ids.astype(np.int32), np.ones(len(ids))
+        # Whoosh's own functions, applied to whole arrays (BM25FScorer does
+        # the same one posting at a time).
+        idf = WEIGHTING.idf(searcher, fieldname, btext)
         avgfl = searcher.avg_field_length(fieldname) or 1
         fl = self._field_lengths(fieldname)[ids]
-        # BM25's length normalisation; bm25(tf) == idf * _saturate(tfn).
-        tfn = tf / ((1 - B) + B * fl / avgfl)
-        return Postings(ids.astype(np.int32), tfn, idf, doc_frequency)
+        return ids.astype(np.int32), scoring.bm25(idf, tf, fl, avgfl, WEIGHTING.B, WEIGHTING.K1)
 
     def _field_lengths(self, fieldname: str) -> np.ndarray:
         lengths = self._lengths.get(fieldname)
@@ -216,7 +206,7 @@ class ArrayScorer:
         elif isinstance(q, query.Or):
             matched = self._add_parts(q.subqueries, total, count_matches=bool(q.scale))
             if matched is not None and q.subqueries:
-                parts = getattr(q, "coordinated_parts", len(q.subqueries))
+                parts = q.asked if isinstance(q, Coordinated) else len(q.subqueries)
                 total *= (1 - q.scale) + q.scale * np.minimum(matched, parts) / parts
             total *= q.boost
         elif isinstance(q, query.And):
@@ -257,22 +247,17 @@ class ArrayScorer:
         return matched
 
 
-class Postings(NamedTuple):
-    ids: np.ndarray  # document numbers, ascending
-    tfn: np.ndarray | None  # term frequency over BM25's length normalisation; None: not scored
-    idf: float
-    doc_frequency: int
+class Coordinated(query.Or):
+    """The customer's words, ``asked`` of them first, then parts that stand in
+    for some of them (synonym rules for several words): coordination counts
+    at most ``asked`` matches out of ``asked``."""
+
+    def __init__(self, subqueries, asked: int, scale: float, boost: float = 1.0):
+        super().__init__(subqueries, boost=boost, scale=scale)
+        self.asked = asked
 
 
-_EMPTY = Postings(np.zeros(0, dtype=np.int32), np.zeros(0), 0.0, 0)
-
-
-def _nbytes(postings: Postings) -> int:
-    return postings.ids.nbytes + (postings.tfn.nbytes if postings.tfn is not None else 0)
-
-
-def _saturate(tfn: np.ndarray) -> np.ndarray:
-    return tfn * (K1 + 1) / (tfn + K1)
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0))
 
 
 def _leaf_postings(leaf, fieldname: str, btext: bytes, format_) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from whoosh import query
 
 from search.indexing import update_index
 from search.querying import build_query, split_query
-from search.scoring import ArrayScorer, TermCache
+from search.scoring import ArrayScorer, Coordinated, TermCache
 
 from .conftest import DEMO_ARTICLES, LOCALES
 
@@ -111,9 +111,8 @@ def test_coordination_favours_documents_matching_more_words(demo_search):
     coordinated = scorer.scores(query.Or([a, b, c], scale=0.9))
     matched = sum((scorer.scores(t) > 0).astype(int) for t in (a, b, c))
     assert coordinated == pytest.approx(plain * (0.1 + 0.9 * matched / 3))
-    # Parts beyond ``coordinated_parts`` stand in for the others: the count is capped.
-    capped = query.Or([a, b, c], scale=0.9)
-    capped.coordinated_parts = 2
+    # Parts beyond ``asked`` stand in for the others: the count is capped.
+    capped = Coordinated([a, b, c], asked=2, scale=0.9)
     assert scorer.scores(capped) == pytest.approx(plain * (0.1 + 0.9 * np.minimum(matched, 2) / 2))
 
 
