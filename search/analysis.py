@@ -93,6 +93,32 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# The same, one letter for one ("ß" -> "s"), for text whose offsets must stay.
+_FOLD_ONE_FOR_ONE = {char: replacement[0] for char, replacement in _FOLD_SPECIAL.items()}
+_FOLD_ONE_FOR_ONE_CHARS = re.compile("[%s]" % "".join(map(chr, _FOLD_SPECIAL)))
+_COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def fold_in_place(text: str) -> str | None:
+    """``text`` lower-cased and without accents, letter for letter, or None
+    when that would change its length (so offsets into ``text`` still hold).
+
+    Close to :func:`fold`, not equal: "ß" becomes "s", not "ss". Good for
+    finding where to look, not for comparing words.
+
+    >>> fold_in_place("Größe Œuvre, l’été")
+    "grose ouvre, l'ete"
+    >>> fold_in_place("서울") is None  # Hangul syllables decompose into several letters
+    True
+    """
+    folded = text.lower()
+    if not folded.isascii():
+        if _FOLD_ONE_FOR_ONE_CHARS.search(folded):
+            folded = folded.translate(_FOLD_ONE_FOR_ONE)
+        folded = _COMBINING_MARKS.sub("", unicodedata.normalize("NFD", folded))
+    return folded if len(folded) == len(text) else None
+
+
 class FoldFilter(Filter):
     """Removes accents from lower-cased tokens (see :func:`fold`)."""
 
@@ -244,11 +270,6 @@ def _word_filters(locale: str) -> list[Filter]:
 
 def _analyzer(filters: list[Filter]):
     return RegexTokenizer(WORD_PATTERN) | PerWord(filters)
-
-
-def _words(locale: str):
-    """Tokenize, lower-case and drop elisions."""
-    return _analyzer(_word_filters(locale))
 
 
 def _base_filters(locale: str) -> list[Filter]:

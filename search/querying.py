@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh import highlight, index, query
 from whoosh.analysis import Token
 
-from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, language_of, prefix_analyzer, text_analyzer, word_analyzer
+from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, fold_in_place, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
 from .language import guess_language
 from .scoring import ArrayScorer, Coordinated, TermCache
@@ -295,13 +295,6 @@ class _MarkFormatter(highlight.HtmlFormatter):
 
 
 _WORD = re.compile(WORD_PATTERN)
-# Folding for finding where matches may be, one letter for one, so offsets
-# line up with the text (ß stands for "s" here, not "ss": a candidate is
-# only a place to look, every word found is analysed properly).
-_FOLD_TABLE = str.maketrans({"’": "'", "ß": "s", "æ": "a", "œ": "o", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
-_FOLD_SPECIAL_CHARS = re.compile("[’ßæœøđłı]")
-
-
 @functools.lru_cache(maxsize=65536)
 def _folded(raw: str, locale: str) -> tuple[str, ...]:
     """What the word-being-typed analysis makes of one raw word of an article."""
@@ -311,10 +304,7 @@ def _folded(raw: str, locale: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=65536)
 def _raw_parts(raw: str) -> tuple[str, ...]:
     """A raw word folded and cut at its apostrophes: "l'Adresse" -> ("l", "adresse")."""
-    return tuple(fold(raw.lower()).replace("’", "'").split("'"))
-
-
-_MARKS = re.compile(r"[\u0300-\u036f]")
+    return tuple(fold(raw).split("'"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -322,16 +312,6 @@ def _starts_pattern(prefixes: frozenset[str]) -> re.Pattern:
     """Where a word, or the part after an apostrophe, begins with one of ``prefixes``."""
     alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
     return re.compile(rf"(?:(?<!\w)|(?<=['’]))(?:{alternatives})")
-
-
-def _folded_same_length(text: str) -> str | None:
-    """``text`` lower-cased and without accents, letter for letter, or None if that cannot be."""
-    folded = text.lower()
-    if not folded.isascii():
-        if _FOLD_SPECIAL_CHARS.search(folded):
-            folded = folded.translate(_FOLD_TABLE)
-        folded = _MARKS.sub("", unicodedata.normalize("NFD", folded))
-    return folded if len(folded) == len(text) else None
 
 
 def _word_at(text: str, place: int) -> re.Match | None:
@@ -357,7 +337,7 @@ def _matched_words(text: str, prefixes: set[str], is_match, windows: int = 3):
     folding would change the text's length (offsets would not line up),
     every word is checked instead.
     """
-    folded = _folded_same_length(text)
+    folded = fold_in_place(text)
     if folded is None:
         words = list(_WORD.finditer(text))
         return words, [is_match(m.group()) for m in words]

@@ -126,8 +126,11 @@ def test_warm_up_reads_every_locale_before_the_first_query(demo_index_dir):
 def test_snippets_mark_words_when_folding_changes_the_text_length():
     from search.querying import UserQuery, make_snippet
 
-    # "İ" lower-cases to two characters: offsets of a folded copy would not line up.
-    text = "Our İstanbul office can reset your password by phone. Passwords expire."
+    from search.analysis import fold_in_place
+
+    # Hangul syllables decompose into several letters: offsets of a folded copy would not line up.
+    text = "Our 서울 office can reset your password by phone. Passwords expire."
+    assert fold_in_place(text) is None
     snippet = make_snippet(text, UserQuery(("password",), None), "en")
     assert "<mark>password</mark>" in snippet and "<mark>Passwords</mark>" in snippet
 
@@ -150,7 +153,7 @@ def test_snippets_found_through_candidates_mark_what_a_word_by_word_check_marks(
     documents = [demo_search.document(locale, doc["id"]) for doc in demo_search.documents(locale)]
     queries = [split_query(doc["title"][:n], locale) for doc in documents for n in (4, 12, 200)]
     fast = [[querying.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
-    monkeypatch.setattr(querying, "_folded_same_length", lambda text: None)  # every word checked
+    monkeypatch.setattr(querying, "fold_in_place", lambda text: None)  # every word checked
     slow = [[querying.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
     checked = 0
     for fast_row, slow_row in zip(fast, slow):
