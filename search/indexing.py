@@ -233,7 +233,7 @@ def build_index(
                     _building = None
             else:
                 counts = {}
-                procs = max(1, jobs // max(1, len(locales))) if fail_after is None else 1
+                procs = max(1, jobs // max(1, len(locales)))
                 for locale in locales:
                     counts[locale] = _build_locale(path, locale, articles, procs)
                     if fail_after == locale:

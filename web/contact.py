@@ -262,11 +262,11 @@ def is_slow_enough(token: str | None) -> bool:
 def suggested_articles(subject: str) -> list[dict]:
     """What the flow offered before the ticket: the subject's suggestions and the articles opened."""
     opened = session.get("contact_opened", [])
+    index = search_index()
     # The same search as the suggestions, without their snippets.
-    hits = search_index().search(subject, g.locale, SUGGESTIONS, snippets=False)
+    hits = index.search(subject, g.locale, SUGGESTIONS, snippets=False)
     articles = [{"id": h.id, "locale": h.locale, "title": h.title, "opened": h.id in opened} for h in hits]
     listed = {a["id"] for a in articles}
-    index = search_index()
     for article_id in opened:
         doc = index.document(g.locale, article_id) or index.document(current_app.config["DEFAULT_LOCALE"], article_id)
         if doc is not None and article_id not in listed:
