@@ -24,9 +24,11 @@ from whoosh.analysis import Token
 
 from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, fold_in_place, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
+from .function_words import is_function_word
 from .language import guess_language
 from .scoring import ArrayScorer, Coordinated, TermCache
 from .synonyms import synonyms_for
+from .typing import earlier_texts
 from .vocabulary import Vocabulary, allowed_edits
 
 MAX_QUERY_CHARS = 200
@@ -44,6 +46,8 @@ TYPING_WEIGHT = 3.0
 EXACT_WEIGHT = 1.0
 # Documents matching more of the customer's words rise (coordination bonus).
 COORDINATION = 0.9
+# Question and function words beside other words (search/function_words.py).
+FUNCTION_WEIGHT = 0.2
 
 # Articles found in another locale rank a little below the page's own.
 FALLBACK_WEIGHT = 0.8
@@ -203,12 +207,20 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
             for_word[covered.pop()].append(clause)
         else:
             for_words.append(clause)
-    clauses = []
+    clauses, function_clauses = [], []
+    # Question and function words ("how", "do", "comment", "wie") do not say
+    # what the text is about: beside other words they only add a little and
+    # are not counted as words the article should match.
+    weaken = any(not is_function_word(word, locale) for word in words)
     for i, word in enumerate(user_query.words):
         clause = _word_query(word, locale, lexicon)
         options = ([clause] if clause is not None else []) + for_word[i]
         if options:
-            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+            clause = query.DisjunctionMax(options) if len(options) > 1 else options[0]
+            if weaken and is_function_word(word, locale):
+                function_clauses.append(clause)
+            else:
+                clauses.append(clause)
     partial = user_query.partial
     if partial:
         options = []
@@ -228,12 +240,16 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
     asked = len(clauses)
     clauses += for_words
     if not clauses:
-        return None
-    if len(clauses) == 1:
-        return clauses[0]
+        return _weak(function_clauses)
     # A rule for several words stands in for them: it adds to the count of
     # words matched, not to the count of words asked for.
-    return Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
+    coordinated = clauses[0] if len(clauses) == 1 else Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
+    return query.Or([coordinated, _weak(function_clauses)]) if function_clauses else coordinated
+
+
+def _weak(function_clauses: list[query.Query]) -> query.Query | None:
+    """Function words, summed at FUNCTION_WEIGHT, never counted for coordination."""
+    return query.Or(function_clauses, boost=FUNCTION_WEIGHT) if function_clauses else None
 
 
 def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):
@@ -560,12 +576,12 @@ class SearchIndex:
     def _ranked(self, state, text: str, locale: str, limit: int) -> list[dict]:
         """The best ``limit`` candidates (stored fields and scores, no snippets)."""
         fetch = limit + OVERFETCH
-        found = self._search_locale(state, text, locale, fetch, weight=1.0)
-        for other, mask in self._fallback_plan(state, locale):
-            found += self._search_locale(state, text, other, fetch, weight=FALLBACK_WEIGHT, mask=mask, page=locale)
-        other_language = self._other_language(state, text, locale)
-        if other_language is not None:
-            found += self._search_locale(state, text, other_language, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        found = self._found(state, text, locale, fetch)
+        # A keystroke never empties the list: fall back on what was typed a moment ago.
+        for earlier in earlier_texts(clean_text(text)) if not found else ():
+            found = self._found(state, earlier, locale, fetch)
+            if found:
+                break
         if not found:
             # Nothing at all: a word or two of another language is too short
             # to identify, but the other indexes' words can tell.
@@ -580,21 +596,34 @@ class SearchIndex:
                 best[candidate["id"]] = candidate
         return sorted(best.values(), key=lambda c: c["score"], reverse=True)[:limit]
 
-    def did_you_mean(self, text: str, locale: str) -> str | None:
+    def _found(self, state, text: str, locale: str, fetch: int) -> list[dict]:
+        """Candidates of the page locale, of its missing articles' other versions
+        and, for text clearly in another language, of that language."""
+        found = self._search_locale(state, text, locale, fetch, weight=1.0)
+        for other, mask in self._fallback_plan(state, locale):
+            found += self._search_locale(state, text, other, fetch, weight=FALLBACK_WEIGHT, mask=mask, page=locale)
+        other_language = self._other_language(state, text, locale)
+        if other_language is not None:
+            found += self._search_locale(state, text, other_language, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        return found
+
+    def did_you_mean(self, text: str, locale: str, *, typing: bool = False) -> str | None:
         """A corrected version of ``text`` that finds articles, or None.
 
         Meant for when a search found nothing: every word the index does not
         know is replaced by the closest, most common word of the locale's
         articles, allowing one edit more than the silent correction of
         :meth:`search` and any first letter; the correction is offered only
-        if it finds something.
+        if it finds something. Function words are never corrected, and with
+        ``typing`` (suggestions while the customer types) neither is the last
+        word when no space follows it: it is not finished yet.
         """
         if locale not in self.locales:
             raise ValueError(f"unknown locale {locale!r}")
         with self._lock:
-            return self._did_you_mean(text, locale)
+            return self._did_you_mean(text, locale, typing)
 
-    def _did_you_mean(self, text: str, locale: str) -> str | None:
+    def _did_you_mean(self, text: str, locale: str, typing: bool) -> str | None:
         state = self._state()
         lexicon = self._lexicon(state, locale)
         if lexicon is None:
@@ -602,9 +631,11 @@ class SearchIndex:
         user_query = split_query(text, locale)
         words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
         corrected, changed = [], False
-        for word in words:
+        for position, word in enumerate(words):
             replacement = word
-            if len(word) >= 3 and not lexicon.knows(word, locale):
+            # Never "correct" the word still being typed, nor "how" into "show".
+            being_typed = typing and user_query.partial is not None and position == len(words) - 1
+            if len(word) >= 3 and not being_typed and not is_function_word(word, locale) and not lexicon.knows(word, locale):
                 options = lexicon.words.corrections(word, max_edits=allowed_edits(word) + 1, limit=1, same_first_letter=False)
                 if options:
                     replacement, changed = options[0].word, True
@@ -612,7 +643,11 @@ class SearchIndex:
         if not changed:
             return None
         suggestion = " ".join(corrected)
-        return suggestion if self.search(suggestion + " ", locale, 1) else None
+        if not (typing and user_query.partial):
+            suggestion_text = suggestion + " "
+        else:
+            suggestion_text = suggestion
+        return suggestion if self._found(state, suggestion_text, locale, 1) else None
 
     def _lexicon(self, state, locale: str) -> Lexicon | None:
         """The locale's lexicon for this generation, shared by the threads."""

@@ -96,7 +96,7 @@ def suggest():
     hits = index.search(q, lang, limit) if q.strip() else []
     body = {"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]}
     if not hits and q.strip():
-        suggestion = index.did_you_mean(q, lang)
+        suggestion = index.did_you_mean(q, lang, typing=True)
         if suggestion:
             body["did_you_mean"] = suggestion
     return jsonify(body)
