@@ -24,6 +24,7 @@ from whoosh.analysis import Token
 
 from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, fold_in_place, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
+from .crosslang import WordTranslations, learn_from_readers
 from .function_words import is_function_word
 from .language import guess_language
 from .scoring import ArrayScorer, Coordinated, TermCache
@@ -51,6 +52,8 @@ FUNCTION_WEIGHT = 0.2
 
 # Articles found in another locale rank a little below the page's own.
 FALLBACK_WEIGHT = 0.8
+# ...and found through translated words, a little lower again.
+TRANSLATED_WEIGHT = 1.0
 # A word the index does not know also searches its corrections, lower than
 # any exact match: the weight is divided by the number of edits.
 CORRECTION_WEIGHT = 0.5
@@ -250,6 +253,30 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
 def _weak(function_clauses: list[query.Query]) -> query.Query | None:
     """Function words, summed at FUNCTION_WEIGHT, never counted for coordination."""
     return query.Or(function_clauses, boost=FUNCTION_WEIGHT) if function_clauses else None
+
+
+def translated_query(
+    user_query: UserQuery, source: str, target: str, translations: WordTranslations, lexicon: Lexicon | None
+) -> query.Query | None:
+    """The customer's words translated into ``target``'s stems, as a query on its index.
+
+    Each content word matches the best of its learnt translations (weighted
+    by how strongly they were associated) or, if it has none, itself where
+    the target index knows it (product names, numbers, shared words).
+    Coordination counts every content word, translated or not.
+    """
+    words = list(user_query.words) + ([user_query.partial] if user_query.partial else [])
+    stems = [t for word in words if not is_function_word(word, source) for t in _analyzed(word, source)]
+    clauses = []
+    for stem in dict.fromkeys(stems):
+        options = [_word_clause((t,), boost=w, lexicon=lexicon) for t, w in translations.translations(stem)]
+        if not options and lexicon is not None and stem in lexicon.terms:
+            options = [_word_clause((stem,), lexicon=lexicon)]
+        if options:
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+    if not clauses:
+        return None
+    return Coordinated(clauses, asked=len(dict.fromkeys(stems)), scale=COORDINATION)
 
 
 def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):
@@ -602,6 +629,12 @@ class SearchIndex:
         found = self._search_locale(state, text, locale, fetch, weight=1.0)
         for other, mask in self._fallback_plan(state, locale):
             found += self._search_locale(state, text, other, fetch, weight=FALLBACK_WEIGHT, mask=mask, page=locale)
+            if language_of(other) != language_of(locale):
+                # The same question, its words translated (search/crosslang.py).
+                translated = translated_query(split_query(text, locale), locale, other, self._translations(state, locale, other), self._lexicon(state, other))
+                found += self._search_locale(
+                    state, text, other, fetch, weight=FALLBACK_WEIGHT * TRANSLATED_WEIGHT, mask=mask, page=locale, whoosh_query=translated
+                )
         other_language = self._other_language(state, text, locale)
         if other_language is not None:
             found += self._search_locale(state, text, other_language, fetch, weight=OTHER_LANGUAGE_WEIGHT)
@@ -648,6 +681,18 @@ class SearchIndex:
         else:
             suggestion_text = suggestion
         return suggestion if self._found(state, suggestion_text, locale, 1) else None
+
+    def _translations(self, state, source: str, target: str) -> WordTranslations:
+        """Word translations from ``source`` to ``target``, learnt once per generation."""
+        learnt = state.setdefault("translations", {})
+        if (source, target) not in learnt:
+            learnt[(source, target)] = learn_from_readers(
+                state["searchers"][source].reader(),
+                state["searchers"][target].reader(),
+                lambda text: [t.text for t in text_analyzer(source)(text)],
+                lambda text: [t.text for t in text_analyzer(target)(text)],
+            )
+        return learnt[(source, target)]
 
     def _lexicon(self, state, locale: str) -> Lexicon | None:
         """The locale's lexicon for this generation, shared by the threads."""
@@ -738,13 +783,17 @@ class SearchIndex:
             cache[locale] = sorted(docs, key=lambda d: d["title"].casefold())
         return cache[locale]
 
-    def _search_locale(self, state, text, index_locale, limit, *, weight, mask=None, page=None) -> list[dict]:
-        """Candidates from one locale's index: stored fields, weighted score and URL."""
+    def _search_locale(self, state, text, index_locale, limit, *, weight, mask=None, page=None, whoosh_query=False) -> list[dict]:
+        """Candidates from one locale's index: stored fields, weighted score and URL.
+
+        ``whoosh_query``, when given, is searched instead of ``text``'s own query.
+        """
         searcher = state["searchers"].get(index_locale)
         if searcher is None:
             return []
         user_query = split_query(text, index_locale)
-        whoosh_query = build_query(user_query, index_locale, self._lexicon(state, index_locale))
+        if whoosh_query is False:
+            whoosh_query = build_query(user_query, index_locale, self._lexicon(state, index_locale))
         if whoosh_query is None:
             return []
         matched_terms = frozenset(whoosh_query.iter_all_terms())
