@@ -23,7 +23,7 @@ from .analysis import fold, language_of, stop_words
 
 FUNCTION_WORDS = {
     "en": """
-        how what where why when which who whom whose can could do does did done doing i im ive id me my
+        how what where why when which who whom whose can could do does did done doing i im ive me my
         mine myself you your we our us they their them it its is are was were be been being am have has
         had having will would shall should may might must cant cannot dont doesnt didnt isnt wont not no
         there here this that these those a an the to of in on at for from with by about into as or and

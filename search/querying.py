@@ -242,17 +242,24 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
             clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
     asked = len(clauses)
     clauses += for_words
+    # Function words are summed at their weight, never counted for coordination.
+    weak = [_scaled(clause, FUNCTION_WEIGHT) for clause in function_clauses]
     if not clauses:
-        return _weak(function_clauses)
+        return query.Or(weak) if len(weak) > 1 else (weak[0] if weak else None)
     # A rule for several words stands in for them: it adds to the count of
     # words matched, not to the count of words asked for.
     coordinated = clauses[0] if len(clauses) == 1 else Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
-    return query.Or([coordinated, _weak(function_clauses)]) if function_clauses else coordinated
+    return query.Or([coordinated, *weak]) if weak else coordinated
 
 
-def _weak(function_clauses: list[query.Query]) -> query.Query | None:
-    """Function words, summed at FUNCTION_WEIGHT, never counted for coordination."""
-    return query.Or(function_clauses, boost=FUNCTION_WEIGHT) if function_clauses else None
+def _scaled(q: query.Query, factor: float) -> query.Query:
+    """``q`` with every term's boost multiplied by ``factor`` (its score scales alike).
+
+    On the terms, not on the compound: Whoosh ignores the boost of a compound of one part.
+    """
+    if isinstance(q, query.Term):
+        return query.Term(q.fieldname, q.text, boost=q.boost * factor)
+    return type(q)([_scaled(sub, factor) for sub in q.subqueries], boost=q.boost)
 
 
 def translated_query(
