@@ -85,15 +85,20 @@ def aligned_segments(source_doc: dict, target_doc: dict) -> list[tuple[str, str]
     return pairs
 
 
-def learn_from_readers(source_reader, target_reader, analyze_source, analyze_target) -> WordTranslations:
-    """Learn from the stored titles and headings of the articles two indexes share.
+def headings_by_id(reader) -> dict[str, dict]:
+    """Every article's stored title and headings, by id: what the learning aligns."""
+    return {
+        doc["id"]: {"title": doc.get("title"), "headings_list": doc.get("headings_list")}
+        for _, doc in reader.iter_docs()
+    }
 
-    ``analyze_*`` turn a text into its stems (the ranking analysis of each locale).
-    """
-    target_docs = {doc["id"]: doc for _, doc in target_reader.iter_docs()}
+
+def learn_from_documents(source_docs: dict, target_docs: dict, analyze_source, analyze_target) -> WordTranslations:
+    """Learn from the titles and headings of the articles both locales have
+    (``headings_by_id`` of each); ``analyze_*`` turn a text into its stems."""
     segments = []
-    for _, source_doc in source_reader.iter_docs():
-        target_doc = target_docs.get(source_doc["id"])
+    for article_id, source_doc in source_docs.items():
+        target_doc = target_docs.get(article_id)
         if target_doc is not None:
             for source_text, target_text in aligned_segments(source_doc, target_doc):
                 segments.append((analyze_source(source_text), analyze_target(target_text)))

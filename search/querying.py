@@ -24,7 +24,7 @@ from whoosh.analysis import Token
 
 from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, fold_in_place, language_of, prefix_analyzer, text_analyzer, word_analyzer
 from .indexing import current_generation, generation_path
-from .crosslang import WordTranslations, learn_from_readers
+from .crosslang import WordTranslations, headings_by_id, learn_from_documents
 from .function_words import is_function_word
 from .language import guess_language
 from .scoring import ArrayScorer, Coordinated, TermCache
@@ -558,12 +558,15 @@ class SearchIndex:
                 self._current = None
 
     def warm_up(self) -> None:
-        """Open the searchers and read every locale's lexicon now, not on a customer's first query."""
+        """Open the searchers, read every locale's lexicon and learn the word
+        translations the fallback needs now, not on a customer's first query."""
         with self._lock:
             state = self._state()
             for locale in self.locales:
                 self._lexicon(state, locale)
-                self._fallback_plan(state, locale)
+                for other, _ in self._fallback_plan(state, locale):
+                    if language_of(other) != language_of(locale):
+                        self._translations(state, locale, other)
 
     @property
     def generation(self) -> str:
@@ -695,9 +698,13 @@ class SearchIndex:
         """Word translations from ``source`` to ``target``, learnt once per generation."""
         learnt = state.setdefault("translations", {})
         if (source, target) not in learnt:
-            learnt[(source, target)] = learn_from_readers(
-                state["searchers"][source].reader(),
-                state["searchers"][target].reader(),
+            headings = state.setdefault("headings_by_id", {})
+            for locale in (source, target):
+                if locale not in headings:
+                    headings[locale] = headings_by_id(state["searchers"][locale].reader())
+            learnt[(source, target)] = learn_from_documents(
+                headings[source],
+                headings[target],
                 lambda text: [t.text for t in text_analyzer(source)(text)],
                 lambda text: [t.text for t in text_analyzer(target)(text)],
             )
