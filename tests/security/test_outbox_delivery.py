@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from email import message_from_bytes, policy
 
 import pytest
@@ -86,6 +87,24 @@ def test_two_senders_on_a_slow_server_deliver_each_message_once(app, smtp):
         assert set(db.scalars(select(OutboxMessage.status))) == {"sent"}
 
 
+def test_a_sender_arriving_after_a_lease_ran_out_sends_nothing_twice(app, smtp):
+    """The finding's shape, scaled down: sends slower than the lease, a second sender's round meanwhile.
+
+    A batch of 50 leased for 5 minutes at 7 s a message sent 57 mails for 50;
+    here the old batch lease gave 14 mails for 8 (1 s lease, 0.4 s a message).
+    """
+    url, inbox = smtp(delay=0.4)
+    config = {**app.config, "SMTP_URL": url, "OUTBOX_LEASE_SECONDS": 1}
+    database = app.extensions["kb.db"]
+    enqueue(database, 8)
+    first = threading.Thread(target=Sender(database, config).deliver_due)
+    first.start()
+    time.sleep(1.2)
+    Sender(database, config).deliver_due()
+    first.join(timeout=60)
+    assert sorted(inbox.message_ids) == sorted(set(inbox.message_ids)) and len(inbox.message_ids) == 8
+
+
 def test_a_sender_killed_after_the_server_accepted_resends_with_the_same_message_id(app, smtp, monkeypatch):
     url, inbox = smtp()
     config = {**app.config, "SMTP_URL": url, "OUTBOX_LEASE_SECONDS": 1}
@@ -104,8 +123,6 @@ def test_a_sender_killed_after_the_server_accepted_resends_with_the_same_message
     with pytest.raises(SystemExit):
         killed.deliver_due()
     assert inbox.message_ids == [stored_id]
-
-    import time
 
     time.sleep(1.1)  # the lease runs out
     assert Sender(database, config).deliver_due().sent == 1
