@@ -1,4 +1,7 @@
-"""Finding 13: long URLs, through the real server, behave as the README and the API document say.
+"""Findings 8 and 13 through the real server (``kb serve``, gunicorn).
+
+A malformed or foreign Host is a 400 with the security headers. Long URLs
+behave as the README and the API document say.
 
 Gunicorn reads request lines up to ``limit_request_line`` bytes (8190, set
 explicitly by ``kb serve``); a longer one is answered 414 by gunicorn itself.
@@ -6,7 +9,9 @@ explicitly by ``kb serve``); a longer one is answered 414 by gunicorn itself.
 
 from __future__ import annotations
 
+import http.client
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -51,3 +56,20 @@ def test_the_limit_is_documented_in_the_api_and_the_readme():
     assert "414" in responses and str(MAX_REQUEST_LINE) in responses["414"]["description"]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"up\nto {MAX_REQUEST_LINE} bytes" in readme and "414" in readme
+
+
+@pytest.mark.parametrize("host", ["a" * 64 + ".example", "x..y", "evil.example"])
+@pytest.mark.parametrize("path", ["/en/", "/en/contact/ticket?subject=campaign+not+sent", "/api/suggest?q=x&lang=en"])
+def test_a_malformed_or_foreign_host_is_a_400_with_the_security_headers(served, host, path):
+    address = urlsplit(served)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 400
+    assert "default-src 'self'" in response.getheader("Content-Security-Policy")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert host.encode() not in body
