@@ -21,8 +21,8 @@ from search.querying import IndexNotBuilt
 from . import LOCALE_COOKIE, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, configured_limit, database, limiter
-from .security import cookie_flags, external_url, host_refused
 from .forms import FeedbackForm
+from .security import cookie_flags, external_url, host_refused
 
 bp = Blueprint("pages", __name__)
 
