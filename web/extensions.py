@@ -54,6 +54,10 @@ def init_limiter(app) -> None:
     """Bind the limiter to ``app``; one app per process (a gunicorn worker), as Flask-Limiter expects."""
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     limiter.init_app(app)
+    # init_app makes a new storage but keeps the "storage is down" mark of the
+    # previous one (several apps in one process: the tests); a new storage
+    # starts out trusted, and the fallback takes over again if it fails.
+    limiter._storage_dead = False
 
 
 def configured_limit(name: str) -> Callable[[], str]:
