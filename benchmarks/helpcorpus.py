@@ -223,7 +223,7 @@ def build(out: Path, per_locale: int, cache: Path, withheld_share: float, querie
     root = fetch(cache)
     pages: dict[str, dict[str, dict]] = collections.defaultdict(dict)  # id -> locale -> page
     english = root / HELP_FOLDERS["en"]
-    relatives = sorted(p.relative_to(english) for p in english.rglob("*.html") if p.parts[-3:][0] != "media")
+    relatives = sorted(p.relative_to(english) for p in (english / "text").rglob("*.html"))
     # Sample ids by hash, keeping pages that exist with a title in every locale.
     ordered = sorted(relatives, key=lambda r: stable_hash("sample", str(r)))
     for relative in ordered:
