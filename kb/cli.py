@@ -108,29 +108,29 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int):
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, as /api/suggest does.")
 def search(text: str, lang: str | None, limit: int, as_json: bool):
     """Search the help center for TEXT, as the suggest API does."""
-    from search.querying import IndexNotBuilt, SearchIndex
+    from search.service import IndexNotBuilt
+    from web import create_app, search_index
+    from web.api import suggest_body
 
     config = _config()
     lang = lang or config["DEFAULT_LOCALE"]
     if lang not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--lang")
-    search_index = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
-    try:
-        hits = search_index.search(text, lang, limit)
-        suggestion = search_index.did_you_mean(text, lang) if not hits and text.strip() else None
-    except IndexNotBuilt as exc:
-        raise click.ClickException(str(exc)) from None
+    # The app makes the articles' URLs, as for the API.
+    with create_app().test_request_context():
+        try:
+            body = suggest_body(search_index(), text, lang, limit)
+        except IndexNotBuilt as exc:
+            raise click.ClickException(str(exc)) from None
     if as_json:
-        body = {"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}
-        if suggestion:
-            body["did_you_mean"] = suggestion
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
-    if not hits:
+    if not body["results"]:
+        suggestion = body.get("did_you_mean")
         click.echo(f"no results; did you mean: {suggestion}" if suggestion else "no results")
-    for number, hit in enumerate(hits, start=1):
-        other = f" [{hit.locale}]" if hit.locale != lang else ""
-        click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")
+    for number, hit in enumerate(body["results"], start=1):
+        other = f" [{hit['locale']}]" if hit["locale"] != lang else ""
+        click.echo(f"{number}. {hit['title']}{other}  ({hit['url']}, score {hit['score']:.2f})")
 
 
 @main.command(name="eval")

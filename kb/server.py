@@ -24,7 +24,7 @@ class HelpCenterServer(BaseApplication):
 
 def warm_up_search(worker) -> None:
     """Gunicorn's post_worker_init hook: each worker opens the search before its first request."""
-    from search.querying import IndexNotBuilt
+    from search.service import IndexNotBuilt
 
     try:
         worker.wsgi.extensions["kb.search"].warm_up()

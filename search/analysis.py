@@ -93,22 +93,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-# The same, one letter for one ("ß" -> "s"), for text whose offsets must stay.
+# Like fold(), one letter for one ("ß" -> "s"), for text whose offsets must stay.
 _FOLD_ONE_FOR_ONE = {char: replacement[0] for char, replacement in _FOLD_SPECIAL.items()}
 _FOLD_ONE_FOR_ONE_CHARS = re.compile("[%s]" % "".join(map(chr, _FOLD_SPECIAL)))
 _COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
 
 
-def fold_in_place(text: str) -> str | None:
+def fold_keeping_offsets(text: str) -> str | None:
     """``text`` lower-cased and without accents, letter for letter, or None
     when that would change its length (so offsets into ``text`` still hold).
 
     Close to :func:`fold`, not equal: "ß" becomes "s", not "ss". Good for
     finding where to look, not for comparing words.
 
-    >>> fold_in_place("Größe Œuvre, l’été")
+    >>> fold_keeping_offsets("Größe Œuvre, l’été")
     "grose ouvre, l'ete"
-    >>> fold_in_place("서울") is None  # Hangul syllables decompose into several letters
+    >>> fold_keeping_offsets("서울") is None  # Hangul syllables decompose into several letters
     True
     """
     folded = text.lower()
@@ -343,6 +343,18 @@ def prefix_analyzer(locale: str):
 
 
 EDGE_MIN, EDGE_MAX = 2, 15
+
+
+@functools.lru_cache(maxsize=65536)
+def ranked_terms(text: str, locale: str) -> tuple[str, ...]:
+    """The terms :func:`text_analyzer` makes of ``text``, as the ranked fields hold them.
+
+    Cached: queries, synonym rules and snippets ask for the same words again.
+
+    >>> ranked_terms("Resetting the passwords", "en")
+    ('reset', 'password')
+    """
+    return tuple(t.text for t in text_analyzer(locale)(text))
 
 
 @functools.cache

@@ -30,7 +30,7 @@ from whoosh.analysis import StandardAnalyzer
 from kb.articles import ArticleSet
 
 from .indexing import build_index
-from .querying import SearchIndex
+from .service import SearchIndex
 
 COLUMNS = ("locale", "kind", "split", "expected", "query")
 CUTOFF = 5

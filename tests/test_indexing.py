@@ -15,7 +15,7 @@ from search.indexing import (
     generation_path,
     update_index,
 )
-from search.querying import IndexNotBuilt, SearchIndex
+from search.service import IndexNotBuilt, SearchIndex
 
 from .conftest import write_article
 
@@ -180,7 +180,7 @@ def test_one_locale_written_by_two_processes_gives_the_same_search(tmp_path, mon
     two = build_index(articles, tmp_path / "two", ("en",), jobs=2)
     assert one.counts == two.counts
     a, b = SearchIndex(tmp_path / "one", ("en",), "en"), SearchIndex(tmp_path / "two", ("en",), "en")
-    assert len(b._state()["searchers"]["en"].reader().leaf_readers()) == 2
+    assert len(b.current().searchers["en"].reader().leaf_readers()) == 2
     for text in ("invoice", "reset pass", "api key", "dkim", "delete my account "):
         found_one = sorted((h.id, round(h.score, 9), h.snippet) for h in a.search(text, "en", 10))
         found_two = sorted((h.id, round(h.score, 9), h.snippet) for h in b.search(text, "en", 10))
