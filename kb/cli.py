@@ -192,7 +192,7 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
     from search.indexing import current_generation
 
     from .db import upgrade
-    from .server import serve_app
+    from web.server import serve_app
 
     config = _config()
     if build_first or (build_first is None and current_generation(config["INDEX_DIR"]) is None):
@@ -308,10 +308,9 @@ def staff_add(email: str, password: str):
     """Create a staff account that can read tickets at /admin/."""
     from sqlalchemy.exc import IntegrityError
 
-    from web.admin import create_staff
-
     from .db import Database
     from .mail import is_plain_address
+    from .staff import create_staff
 
     if not is_plain_address(email.strip()):
         raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")

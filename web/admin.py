@@ -126,9 +126,3 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("admin.tickets")
-
-
-def create_staff(db, email: str, password: str) -> StaffUser:
-    user = StaffUser(email=email.strip().lower(), password_hash=generate_password_hash(password))
-    db.add(user)
-    return user

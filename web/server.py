@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from search.service import IndexNotBuilt
+
 
 class HelpCenterServer(BaseApplication):
     """Gunicorn configured from code instead of a config file."""
@@ -17,15 +19,13 @@ class HelpCenterServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from web import create_app
+        from . import create_app
 
         return create_app()
 
 
 def warm_up_search(worker) -> None:
     """Gunicorn's post_worker_init hook: each worker opens the search before its first request."""
-    from search.service import IndexNotBuilt
-
     try:
         worker.wsgi.extensions["kb.search"].warm_up()
     except IndexNotBuilt as exc:
