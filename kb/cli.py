@@ -15,17 +15,11 @@ import click
 from . import settings
 
 
-def _settings_help() -> str:
-    lines = ["Settings (environment variables):", ""]
-    lines += [f"  {s.name}: {s.help}" + (f" Default: {s.default}." if s.default else "") for s in settings.SETTINGS]
-    return "\n".join(lines)
-
-
 class KbGroup(click.Group):
     def format_epilog(self, ctx, formatter):
         formatter.write_paragraph()
         with formatter.indentation():
-            for line in _settings_help().splitlines():
+            for line in settings.help_text().splitlines():
                 formatter.write(line + "\n")
 
 
