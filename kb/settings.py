@@ -161,6 +161,15 @@ def rate_limit(raw: str | None, config: Mapping[str, Any]) -> str:
     return raw
 
 
+def choice(*choices: str) -> Parser:
+    def parse(raw: str | None, config: Mapping[str, Any]) -> str:
+        if raw not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {raw!r}")
+        return raw
+
+    return parse
+
+
 def storage_url(raw: str | None, config: Mapping[str, Any]) -> str:
     from limits.storage import SCHEMES
 
@@ -220,6 +229,11 @@ SETTINGS = (
     Setting(
         "KB_MIN_FILL_SECONDS", "3", integer(0),
         "A ticket form sent sooner than this after it was shown is taken for a robot.",
+    ),
+    Setting(
+        "KB_SCORER", "arrays", choice("arrays", "whoosh"),
+        "How search scores articles: `arrays` (BM25F with NumPy over Whoosh's postings, fast) or `whoosh` "
+        "(Whoosh's own matchers: slower, with Whoosh's coordination).",
     ),
     Setting(
         "KB_PROXY_HOPS", "0", integer(0),

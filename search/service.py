@@ -27,7 +27,7 @@ from .fallback import (
 )
 from .indexing import current_generation, generation_path
 from .queries import Lexicon, UserQuery, build_query, clean_text, split_query
-from .scoring import ArrayScorer, TermCache
+from .scoring import SCORERS, ArrayScorer, TermCache, WhooshScorer
 from .snippets import make_snippet
 
 MAX_LIMIT = 20
@@ -116,7 +116,7 @@ class OpenGeneration:
     name: str
     pointer: tuple[int, int] | None  # (inode, mtime) of CURRENT when opened
     searchers: Mapping[str, object]
-    scorers: Mapping[str, ArrayScorer]
+    scorers: Mapping[str, ArrayScorer | WhooshScorer]
     lexicons: dict[str, Lexicon] = dataclasses.field(default_factory=dict)
     fallback_plans: dict[str, tuple[FallbackStep, ...]] = dataclasses.field(default_factory=dict)
     listings: dict[str, list[dict]] = dataclasses.field(default_factory=dict)
@@ -149,13 +149,21 @@ class SearchIndex:
     index and its memory (about 1.4 s and 450 MB at 10 000 articles per
     locale; see benchmarks/README.md). The latest answers are kept for the
     generation being served (``cache_size``): customers type the same
-    beginnings.
+    beginnings. ``scorer`` names how queries are scored (see
+    :mod:`search.scoring`): ``"arrays"``, or ``"whoosh"`` for Whoosh's own matchers.
     """
 
     def __init__(
-        self, index_dir: Path | str, locales: Sequence[str], default_locale: str, *, cache_size: int = RESULT_CACHE_SIZE
+        self,
+        index_dir: Path | str,
+        locales: Sequence[str],
+        default_locale: str,
+        *,
+        cache_size: int = RESULT_CACHE_SIZE,
+        scorer: str = "arrays",
     ):
         self.index_dir = Path(index_dir)
+        self._scorer = SCORERS[scorer]
         self.locales = tuple(locales)
         self.default_locale = default_locale
         self.cache_size = cache_size
@@ -188,7 +196,7 @@ class SearchIndex:
         if opened is not None:
             opened.close()
         self._term_cache.keep_only((name,))
-        scorers = {locale: ArrayScorer(searcher, self._term_cache, (name, locale)) for locale, searcher in searchers.items()}
+        scorers = {locale: self._scorer(searcher, self._term_cache, (name, locale)) for locale, searcher in searchers.items()}
         self._open = OpenGeneration(name, pointer, searchers, scorers)
         return self._open
 

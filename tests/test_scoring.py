@@ -156,3 +156,58 @@ def test_term_cache_stays_within_its_budget_and_forgets_old_generations(demo_sea
     cache.keep_only(("gen-2",))
     assert cache.get(("gen-2", "en", "body", "password")) is not None
     assert all(key[0] == "gen-2" for key in cache._entries)
+
+
+def test_the_fast_path_reads_the_postings(demo_search):
+    """On the Whoosh version it knows, postings are read from their blocks, never one by one."""
+    from search import whoosh_internals
+
+    assert whoosh_internals.FAST
+    whoosh_internals.reads.clear()
+    searcher = demo_search.current().searchers["de"]
+    scorer = ArrayScorer(searcher)
+    for _text, q in _customer_queries(demo_search, "de"):
+        scorer.scores(q)
+    assert whoosh_internals.reads["blocks"] > 100
+    assert whoosh_internals.reads["public"] == 0
+
+
+def test_unexpected_postings_are_an_error_not_a_slow_path(demo_search, monkeypatch):
+    from search import whoosh_internals
+
+    monkeypatch.setattr(whoosh_internals, "W3LeafMatcher", type("Renamed", (), {}))
+    with pytest.raises(whoosh_internals.UnexpectedPostings):
+        ArrayScorer(demo_search.current().searchers["en"]).term_scores("body", "password")
+
+
+def test_scores_equal_whoosh_across_many_posting_blocks(tmp_path, monkeypatch):
+    """Blocks of 4 postings (Whoosh writes 128): common terms span many blocks."""
+    import whoosh.codec
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from kb.articles import load_articles
+    from search.indexing import build_index
+    from search.service import SearchIndex
+
+    from .conftest import DEMO_ARTICLES
+
+    monkeypatch.setattr(whoosh.codec, "default_codec", lambda: W3Codec(blocklimit=4))
+    build_index(load_articles(DEMO_ARTICLES, LOCALES, "en"), tmp_path, LOCALES)
+    search = SearchIndex(tmp_path, LOCALES, "en")
+    for locale in ("en", "de"):
+        searcher = search.current().searchers[locale]
+        assert searcher.doc_frequency("body", "konto" if locale == "de" else "account") > 3 * 4
+        scorer = ArrayScorer(searcher)
+        for text, q in _customer_queries(search, locale):
+            _assert_same_as_whoosh(searcher, scorer, text, q)
+
+
+def test_whoosh_scorer_answers_through_whoosh_own_matchers(demo_index_dir):
+    from search.service import SearchIndex
+
+    whoosh_scored = SearchIndex(demo_index_dir, LOCALES, "en", scorer="whoosh")
+    array_scored = SearchIndex(demo_index_dir, LOCALES, "en")
+    for text, locale in [("reset password", "en"), ("facture", "fr"), ("Rechnungsadresse", "de")]:
+        expected = array_scored.search(text, locale)[0].id
+        assert expected in [hit.id for hit in whoosh_scored.search(text, locale)]
+    assert type(whoosh_scored.current().scorers["en"]).__name__ == "WhooshScorer"

@@ -53,7 +53,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
     app.extensions["kb.search"] = SearchIndex(
-        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"], scorer=app.config["SCORER"]
     )
 
     # A test may add folders (a pseudo-locale) through BABEL_TRANSLATION_DIRECTORIES.
