@@ -344,11 +344,9 @@ def translations():
               type=click.Path(dir_okay=False, path_type=Path), help="Template catalog to write.")
 def translations_extract(mapping_file: Path, source_root: Path, template_path: Path):
     """Extract every translatable string into the template catalog (.pot)."""
-    from translations import extract_messages, write_catalog
+    from translations import extract_messages
 
-    template = extract_messages(source_root, mapping_file)
-    template_path.parent.mkdir(parents=True, exist_ok=True)
-    write_catalog(template, template_path)
+    template = extract_messages(source_root, mapping_file, template_path)
     click.echo(f"extracted {len(template)} messages into {template_path}")
 
 

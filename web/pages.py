@@ -57,9 +57,6 @@ ERROR_TEXTS = {
 GENERIC_ERROR = (_l("Something went wrong"), _l("Please try again in a moment, or search the help center:"), True)
 
 # Each language's own name, as a language switcher shows it.
-LANGUAGE_NAMES = {
-    "en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano", "pt": "Português",
-}
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -70,11 +67,13 @@ def category_name(slug: str | None) -> str:
 
 
 def language_name(code: str) -> str:
-    """A language's name in that language, for links that lead to it."""
-    if code in LANGUAGE_NAMES:
-        return LANGUAGE_NAMES[code]
+    """A language's name in that language, capitalised as a link or menu item starts (Babel).
+
+    >>> language_name("pt"), language_name("de"), language_name("zz")
+    ('Português', 'Deutsch', 'zz')
+    """
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        name = Locale.parse(code).display_name or code
     except (ValueError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]
