@@ -170,29 +170,39 @@ class FrenchPluralFilter(Filter):
             yield t
 
 
+class _MadeAgainWhenLoaded:
+    """A filter that Whoosh pickles (into the index's schema) as its constructor
+    arguments, named in ``ARGUMENTS``, and that is made again from them on load
+    (its state may hold what cannot be pickled); equal when they are."""
+
+    ARGUMENTS: tuple[str, ...] = ()
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.ARGUMENTS}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and self.__getstate__() == other.__getstate__()
+
+
 def has_stemmer(language: str) -> bool:
     return SNOWBALL_NAMES.get(language) in Stemmer.algorithms()
 
 
-class SnowballFilter(Filter):
+class SnowballFilter(_MadeAgainWhenLoaded, Filter):
     """Stems tokens with the Snowball algorithm of ``language`` (PyStemmer).
 
     Whoosh pickles analyzers into the index's schema; this filter pickles as
     its language name and makes its (unpicklable, C) stemmer again on load.
     """
 
+    ARGUMENTS = ("language",)
+
     def __init__(self, language: str):
         self.language = language
         self._stem = Stemmer.Stemmer(SNOWBALL_NAMES[language]).stemWord
-
-    def __getstate__(self):
-        return {"language": self.language}
-
-    def __setstate__(self, state):
-        self.__init__(state["language"])
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.language == self.language
 
     def __call__(self, tokens):
         stem = self._stem
@@ -209,7 +219,7 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words) | frozenset(fold(w) for w in words)
 
 
-class PerWord(Filter):
+class PerWord(_MadeAgainWhenLoaded, Filter):
     """Runs ``filters`` once per distinct word and reuses their result.
 
     Whoosh passes every token through every filter's generator, which made
@@ -225,19 +235,11 @@ class PerWord(Filter):
     """
 
     MAX_WORDS = 100_000
+    ARGUMENTS = ("filters",)
 
     def __init__(self, filters):
         self.filters = list(filters)
         self._known: dict[str, tuple[tuple[str, bool], ...]] = {}
-
-    def __getstate__(self):
-        return {"filters": self.filters}
-
-    def __setstate__(self, state):
-        self.__init__(state["filters"])
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.filters == self.filters
 
     def _outcome(self, token) -> tuple[tuple[str, bool], ...]:
         stream = iter([token.copy()])
