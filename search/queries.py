@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 from whoosh import query
 
+from kb.text import CONTROL_CHARACTERS
+
 from .analysis import EDGE_MAX, EDGE_MIN, language_of, prefix_analyzer, ranked_terms
 from .scoring import Coordinated
 from .synonyms import synonyms_for
@@ -40,7 +42,6 @@ CORRECTION_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.7
 COMPOUND_WEIGHT = 0.8
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +67,7 @@ def clean_text(text: str) -> str:
     >>> clean_text("  billing\\x00 address\\n")
     'billing address '
     """
+    # Tabs and line breaks become spaces too, as all white space does below.
     text = unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub(" ", text or ""))
     text = re.sub(r"\s+", " ", text).lstrip()
     return text[:MAX_QUERY_CHARS]

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from kb.mail import is_plain_address
+from kb.text import has_control_characters
 
 SUBJECT_MIN, SUBJECT_MAX = 3, 200
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 10_000
@@ -27,7 +28,7 @@ KIND_LABELS = {
 
 def single_line(form, field):
     """Header-bound text: no line breaks or other control characters."""
-    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
+    if field.data and has_control_characters(field.data):
         raise ValidationError(_l("Please write this on one line, without special characters."))
 
 
