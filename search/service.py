@@ -14,7 +14,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from whoosh import index
+from whoosh import index, query
 
 from .fallback import (
     FALLBACK_WEIGHT,
@@ -319,8 +319,19 @@ class SearchIndex:
             plan = opened.fallback_plans[locale] = fallback_plan(locale, ids, self.locales, self.default_locale)
         return plan
 
-    def _candidates(self, opened, text, index_locale, limit, *, weight, mask=None, page=None) -> list[Candidate]:
-        """Candidates from one locale's index, with weighted scores."""
+    def _candidates(
+        self,
+        opened: OpenGeneration,
+        text: str,
+        index_locale: str,
+        limit: int,
+        *,
+        weight: float,
+        mask: query.Query | None = None,
+        page: str | None = None,
+    ) -> list[Candidate]:
+        """Candidates from one locale's index, with weighted scores; ``page`` is
+        the page's locale when they stand in for articles it lacks."""
         searcher = opened.searchers.get(index_locale)
         if searcher is None:
             return []
