@@ -307,7 +307,7 @@ class TantivyEngine:
 
 
 class WhooshEngine:
-    """The help center's own search: search.indexing and search.querying."""
+    """The help center's own search: search.indexing and search.service."""
 
     def __init__(self, path: Path, locales: tuple[str, ...], *, cache: bool = False):
         self.path = Path(path)
