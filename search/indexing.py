@@ -371,7 +371,7 @@ def update_index(
     the whole locale decide the parts, so articles whose compounds split
     differently with the new words are re-indexed too: the result is the
     index a full build makes. Without a usable manifest (first build, other
-    locales), this is a full build. When nothing changed, the current
+    locales, a manifest of an older version), this is a full build. When nothing changed, the current
     generation stays and the report's ``generation`` is its name.
     """
     from kb.articles import load_articles
