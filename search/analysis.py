@@ -81,7 +81,7 @@ def language_of(locale: str) -> str:
 def fold(text: str) -> str:
     """Lower-case ``text`` and remove accents, the way customers often type.
 
-    Cached: it runs on every word of every article and snippet, and words repeat.
+    Cached: the same words come back in articles, queries and snippets.
 
     >>> fold("Teléfono Größe Œuvre ÇA")
     'telefono grosse oeuvre ca'
