@@ -157,7 +157,10 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
         articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         for error in articles.errors:
             click.echo(f"skipped {error}", err=True)
-        report = evaluate(articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements, progress=lambda m: click.echo(m, err=True), scorer=config["SCORER"])
+        report = evaluate(
+            articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements,
+            progress=lambda m: click.echo(m, err=True), scorer=config["SCORER"],
+        )
     except QueryFileError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.table())

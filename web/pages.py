@@ -56,7 +56,6 @@ ERROR_TEXTS = {
 }
 GENERIC_ERROR = (_l("Something went wrong"), _l("Please try again in a moment, or search the help center:"), True)
 
-# Each language's own name, as a language switcher shows it.
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
