@@ -109,6 +109,32 @@ def default_locale(raw: str | None, config: Mapping[str, Any]) -> str:
     return locale
 
 
+def parse_base_url(value: str) -> str:
+    """A ``KB_BASE_URL``: scheme, host, optional port and path, no trailing slash.
+
+    >>> parse_base_url("https://help.example.com/")
+    'https://help.example.com'
+    >>> parse_base_url("http://127.0.0.1:8000/support")
+    'http://127.0.0.1:8000/support'
+    >>> parse_base_url("help.example.com")
+    Traceback (most recent call last):
+    ...
+    kb.settings.SettingsError: KB_BASE_URL must be an http:// or https:// address such as https://help.example.com, not 'help.example.com'
+    """
+    parts = urlsplit(value.strip())
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or parts.username or not port_ok:
+        raise SettingsError(f"KB_BASE_URL must be an http:// or https:// address such as https://help.example.com, not {value!r}")
+    return value.strip().rstrip("/")
+
+
+def base_url(raw: str | None, config: Mapping[str, Any]) -> str | None:
+    return parse_base_url(raw) if raw else None
+
+
 def database_url(raw: str | None, config: Mapping[str, Any]) -> str:
     return raw or f"sqlite:///{config['INSTANCE_DIR'] / 'kb.sqlite3'}"
 
@@ -188,6 +214,13 @@ SETTINGS = (
         "SQLite file `<instance>/kb.sqlite3`",
     ),
     Setting(
+        "KB_BASE_URL", None, base_url,
+        "Public address of the help center, such as `https://help.example.com`. Every absolute link (the customer's "
+        "confirmation email, canonical and `hreflang` links) starts with it, and only its host (and "
+        "`localhost`/`127.0.0.1`) is answered. Unset, links follow the request and only `localhost` and `127.0.0.1` "
+        "are answered: set it on any server reached from elsewhere. See [docs/security.md](docs/security.md).",
+    ),
+    Setting(
         "KB_SECRET_KEY", None, text,
         "Key that signs sessions and form tokens. Set it when several servers serve one help center.",
         "random, kept in `<instance>/secret_key`",
@@ -214,6 +247,11 @@ SETTINGS = (
         "Wait before the first retry; each later retry waits twice as long (at most 6 hours).",
     ),
     Setting(
+        "KB_OUTBOX_LEASE_SECONDS", "300", integer(1),
+        "How long a sender holds the one message it is delivering before another sender may take it over; keep it "
+        "well above the slowest send.",
+    ),
+    Setting(
         "KB_ATTACHMENTS_DIR", None, directory("attachments"), "Folder of ticket attachments, outside the web root.",
         "`<instance>/attachments`",
     ),
@@ -226,6 +264,10 @@ SETTINGS = (
     Setting("KB_TICKET_RATE_LIMIT", "5 per 10 minutes", rate_limit, "Ticket submissions allowed per client."),
     Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", rate_limit, "Suggest API requests allowed per client."),
     Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", rate_limit, "Staff sign-in attempts allowed per client."),
+    Setting(
+        "KB_FEEDBACK_RATE_LIMIT", "30 per hour", rate_limit,
+        'Article feedback answers ("Was this article helpful?", "Did this solve your problem?") allowed per client.',
+    ),
     Setting(
         "KB_MIN_FILL_SECONDS", "3", integer(0),
         "A ticket form sent sooner than this after it was shown is taken for a robot.",

@@ -30,6 +30,9 @@ BAD_VALUES = {
     "KB_MIN_FILL_SECONDS": "3.5",
     "KB_PROXY_HOPS": "one",
     "KB_SCORER": "numpy",
+    "KB_BASE_URL": "help.example.com",
+    "KB_OUTBOX_LEASE_SECONDS": "5m",
+    "KB_FEEDBACK_RATE_LIMIT": "often",
 }
 ANY_TEXT = {"KB_INSTANCE_DIR", "KB_ARTICLES_DIR", "KB_INDEX_DIR", "KB_DATABASE_URL", "KB_SECRET_KEY", "KB_ATTACHMENTS_DIR"}
 
