@@ -19,7 +19,7 @@ dictionary to ship, in the help center's own vocabulary ("Rechnung" ->
 ()
 
 Learnt once per index generation and pair of languages, from the stored
-titles and headings (:meth:`search.querying.SearchIndex`), and only when a
+titles and headings (:class:`search.service.SearchIndex`), and only when a
 search needs it: when the page locale lacks articles another locale has.
 """
 
@@ -28,6 +28,13 @@ from __future__ import annotations
 import collections
 import dataclasses
 from collections.abc import Iterable, Sequence
+
+from whoosh import query
+
+from .analysis import ranked_terms
+from .function_words import is_function_word
+from .queries import COORDINATION, Lexicon, UserQuery, word_clause
+from .scoring import Coordinated
 
 # A pair must occur together this often to count (once is chance).
 MIN_TOGETHER = 2
@@ -103,3 +110,30 @@ def learn_from_documents(source_docs: dict, target_docs: dict, analyze_source, a
             for source_text, target_text in aligned_segments(source_doc, target_doc):
                 segments.append((analyze_source(source_text), analyze_target(target_text)))
     return WordTranslations.learn(segments)
+
+
+def translated_query(
+    user_query: UserQuery, source: str, target: str, translations: WordTranslations, lexicon: Lexicon | None
+) -> query.Query | None:
+    """The customer's words translated into ``target``'s stems, as a query on its index.
+
+    Each content word matches the best of its learnt translations (weighted
+    by how strongly they were associated) or, if it has none, itself where
+    the target index knows it (product names, numbers, shared words).
+    Coordination counts every content word, translated or not.
+    """
+    stems = list(
+        dict.fromkeys(
+            t for word in user_query.all_words if not is_function_word(word, source) for t in ranked_terms(word, source)
+        )
+    )
+    clauses = []
+    for stem in stems:
+        options = [word_clause((t,), boost=w, lexicon=lexicon) for t, w in translations.translations(stem)]
+        if not options and lexicon is not None and stem in lexicon.terms:
+            options = [word_clause((stem,), lexicon=lexicon)]
+        if options:
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+    if not clauses:
+        return None
+    return Coordinated(clauses, asked=len(stems), scale=COORDINATION)

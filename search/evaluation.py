@@ -33,7 +33,7 @@ from kb.articles import ArticleSet
 
 from .analysis import language_of
 from .indexing import build_index
-from .querying import SearchIndex
+from .service import SearchIndex
 
 COLUMNS = ("locale", "kind", "split", "expected", "query")
 CUTOFF = 5
@@ -140,21 +140,22 @@ class BaselineSearch:
 
 
 class TunedSearch:
-    """The help center's own search (search.indexing and search.querying)."""
+    """The help center's own search (search.indexing and search.service)."""
 
     name = "kb"
 
-    def __init__(self, index_dir: Path, locales: Iterable[str], default_locale: str):
+    def __init__(self, index_dir: Path, locales: Iterable[str], default_locale: str, scorer: str = "arrays"):
         self.index_dir = Path(index_dir)
         self.locales = tuple(locales)
         self.default_locale = default_locale
+        self.scorer = scorer
         self.index = None
 
     def build(self, articles: ArticleSet) -> None:
         build_index(articles, self.index_dir, self.locales)
 
     def open(self) -> None:
-        self.index = SearchIndex(self.index_dir, self.locales, self.default_locale)
+        self.index = SearchIndex(self.index_dir, self.locales, self.default_locale, scorer=self.scorer)
 
     def search(self, text: str, locale: str, limit: int) -> list[str]:
         return [h.id for h in self.index.search(text, locale, limit, snippets=False)]
@@ -242,6 +243,7 @@ def evaluate(
     *,
     progress: Callable[[str], None] | None = None,
     peers: Mapping[str, Callable[[Path], object]] | None = None,
+    scorer: str = "arrays",
 ) -> Report:
     """Index ``articles`` with kb, plain Whoosh and any ``peers``, and score every judgement on each.
 
@@ -252,7 +254,7 @@ def evaluate(
     scores: dict[tuple[str, str, str], Scores] = defaultdict(Scores)
     misses = []
     factories = {
-        "kb": lambda root: TunedSearch(root, locales, default_locale),
+        "kb": lambda root: TunedSearch(root, locales, default_locale, scorer),
         "whoosh": lambda root: BaselineSearch(root, locales),
         **(peers or {}),
     }

@@ -5,7 +5,7 @@ sentences and questions: "How do I ...", "Comment puis-je ...", "Wie kann
 ich ...", "Cómo puedo ...". Words like these say what kind of sentence it is,
 not what it is about, so they must not decide which article ranks first. The
 query gives them a small weight and leaves them out of the coordination count
-(search/querying.py); a text made of nothing else still searches them.
+(search/queries.py); a text made of nothing else still searches them.
 
 Lists are accent-folded and lower-cased, like the words they meet.
 
