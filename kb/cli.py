@@ -48,6 +48,9 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 
     from .articles import load_articles
 
+    # Before anything is written: run from the wrong folder, the index (and
+    # an instance/ folder) must not appear there.
+    _articles_dir_or_exit(config)
     if changed:
         report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         errors = report.errors
@@ -99,6 +102,167 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int):
     articles (hard links to its files, never a copy), switched the same way.
     """
     sys.exit(run_index(_config(), strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+
+
+def _articles_dir_or_exit(config: dict) -> Path:
+    """The articles folder, or a clear error when it does not look like one."""
+    root = config["ARTICLES_DIR"]
+    if not root.is_dir():
+        raise click.ClickException(f"{root}: no such folder (set KB_ARTICLES_DIR or run from the project folder)")
+    if not any((root / locale).is_dir() for locale in config["LOCALES"]):
+        raise click.ClickException(
+            f"{root} is not an articles folder: it has none of the locale folders "
+            f"{', '.join(loc + '/' for loc in config['LOCALES'])} (set KB_ARTICLES_DIR or run from the project folder)"
+        )
+    return root
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one 'path:line: severity: message' line per problem; json: for CI tools.")
+@click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also print warnings (they never fail the check).")
+def check(output_format: str, warnings: bool):
+    """Check every article, categories.yaml and revisions.yaml, reporting every problem at once.
+
+    Front matter (required fields, types, unknown keys), duplicate ids,
+    unknown categories, translations without a source or following a
+    revision the source does not have, categories differing from the
+    source's, broken links between articles, missing images, empty bodies,
+    source text changed without `kb revise`, and what a translation states
+    differently from its source (numbers, durations, labels, code, links,
+    headings, typography). Exits 1 when there is any error.
+    """
+    from .checks import check_articles
+
+    config = _config()
+    report = check_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+    shown = report.problems if warnings else report.errors
+    if output_format == "json":
+        click.echo(json.dumps({
+            "errors": len(report.errors), "warnings": len(report.warnings),
+            "problems": [p.to_dict() for p in shown],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for problem in shown:
+            click.echo(str(problem))
+        checked = len(report.articles.articles) if report.articles else 0
+        click.echo(f"{checked} articles checked: {len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
+    sys.exit(1 if report.errors else 0)
+
+
+def _load_for_writing(config: dict):
+    from .articles import load_articles
+
+    root = _articles_dir_or_exit(config)
+    return root, load_articles(root, config["LOCALES"], config["DEFAULT_LOCALE"])
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--minor", is_flag=True, help="A fix that needs no re-translation (typo, formatting): the revision stays, translations stay up to date.")
+def revise(article_id: str, minor: bool):
+    """Record a change to the source article ARTICLE_ID.
+
+    Without --minor the revision goes up and its translations become
+    outdated; `kb check` fails until every changed source is recorded.
+    """
+    from .revisions import revise as record
+
+    config = _config()
+    root, articles = _load_for_writing(config)
+    article = articles.get(config["DEFAULT_LOCALE"], article_id)
+    if article is None:
+        raise click.ClickException(f"no {config['DEFAULT_LOCALE']} article has id {article_id!r}")
+    _revision, what = record(root, article, minor=minor)
+    click.echo(f"{article_id}: {what}")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--title", "-t", required=True, help="The article's title, as a customer would ask it.")
+@click.option("--category", "-c", required=True, help="One of the categories of categories.yaml.")
+@click.option("--tags", default="", help="Comma-separated words customers use for this subject.")
+def new(article_id: str, title: str, category: str, tags: str):
+    """Start a new source article ARTICLE_ID, as a draft.
+
+    The file is written to <articles>/<default locale>/ARTICLE_ID.md with
+    today's date. Write it, preview it (kb serve, signed in), then set
+    'status: published' and run `kb revise ARTICLE_ID`.
+    """
+    from .articles import ID_PATTERN
+    from .categories import load_categories
+    from .scaffold import new_article
+
+    config = _config()
+    root, articles = _load_for_writing(config)
+    if not ID_PATTERN.match(article_id):
+        raise click.BadParameter("use lower-case letters, digits and hyphens, such as reset-password", param_hint="ARTICLE_ID")
+    if any(aid == article_id for _loc, aid in articles.articles):
+        raise click.ClickException(f"an article with id {article_id!r} already exists")
+    categories = load_categories(root, config["LOCALES"], config["DEFAULT_LOCALE"])
+    if category not in categories.ids:
+        raise click.BadParameter(f"expected one of {', '.join(categories.ids)}", param_hint="--category")
+    path = new_article(root, config["DEFAULT_LOCALE"], article_id, title, category, [t.strip() for t in tags.split(",") if t.strip()])
+    click.echo(f"created {path}")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--to", "locale", required=True, help="Locale of the translation, such as fr.")
+@click.option("--force", is_flag=True, help="Replace an existing translation's text with the source again (its id and file are kept).")
+def translate(article_id: str, locale: str, force: bool):
+    """Start the LOCALE translation of ARTICLE_ID from its current source, as a draft.
+
+    The file holds the source text to translate and records the source's
+    revision in 'based_on'. An existing translation is left alone (its
+    'based_on' says which revision it follows): update it, then set
+    'based_on' to the source's revision.
+    """
+    from .scaffold import new_translation
+
+    config = _config()
+    if locale not in config["LOCALES"] or locale == config["DEFAULT_LOCALE"]:
+        others = [loc for loc in config["LOCALES"] if loc != config["DEFAULT_LOCALE"]]
+        raise click.BadParameter(f"expected one of {', '.join(others)}", param_hint="--to")
+    root, articles = _load_for_writing(config)
+    source = articles.get(config["DEFAULT_LOCALE"], article_id)
+    if source is None:
+        raise click.ClickException(f"no {config['DEFAULT_LOCALE']} article has id {article_id!r}")
+    existing = articles.get(locale, article_id)
+    if existing is not None and not force:
+        state = "outdated" if articles.is_outdated(existing) else "up to date"
+        raise click.ClickException(
+            f"{existing.path} exists ({state}, based on revision {existing.based_on}); "
+            f"edit it, or use --force to start again from the source"
+        )
+    path = new_translation(root, source, locale, existing.path if existing else None)
+    click.echo(f"created {path} (based on revision {source.revision or 1}); translate it, then set 'status: published'")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table; json: for scripts and dashboards.")
+@click.option("--locale", "-l", "only", multiple=True, help="Show only this locale (repeatable).")
+@click.option("--todo", is_flag=True, help="List only the articles with something to translate.")
+def status(output_format: str, only: tuple[str, ...], todo: bool):
+    """The translation matrix: each article in each locale, with coverage per locale.
+
+    States: ok (up to date), outdated (follows an older source revision),
+    missing, draft. Coverage is the share of published source articles
+    with an up-to-date published translation.
+    """
+    from .status import translation_status
+
+    config = _config()
+    _root, articles = _load_for_writing(config)
+    locales = tuple(loc for loc in config["LOCALES"] if not only or loc in only)
+    matrix = translation_status(articles, locales, config["DEFAULT_LOCALE"])
+    if todo:
+        matrix = matrix.todo()
+    if output_format == "json":
+        click.echo(json.dumps(matrix.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(matrix.table())
 
 
 @main.command()

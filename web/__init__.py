@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import settings
+from kb.categories import load_categories
 from kb.db import Database
 from search.querying import SearchIndex
 from translations import ready_catalog_dir
@@ -53,6 +54,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
+    app.extensions["kb.categories"] = load_categories(
+        app.config["ARTICLES_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+    )
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
     )

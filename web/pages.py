@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel import Locale, UnknownLocaleError
+from markupsafe import Markup
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
@@ -26,17 +27,6 @@ bp = Blueprint("pages", __name__)
 RESULTS_PER_PAGE = 10
 MAX_PAGES = 10
 POPULAR = 5
-
-# Display names of the category slugs used in article front matter.
-CATEGORY_NAMES = {
-    "support": _l("Contacting support"),
-    "account": _l("Account and security"),
-    "contacts": _l("Contacts and lists"),
-    "campaigns": _l("Campaigns and templates"),
-    "deliverability": _l("Deliverability"),
-    "billing": _l("Billing and plans"),
-    "developers": _l("API and developers"),
-}
 
 # What an error page says: its heading, its advice, and whether a search form
 # follows (not while the index is missing: searching cannot work either).
@@ -62,10 +52,29 @@ LANGUAGE_NAMES = {
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-def category_name(slug: str | None) -> str:
+def categories():
+    """The categories of ``categories.yaml`` (see kb/categories.py)."""
+    return current_app.extensions["kb.categories"]
+
+
+def category_name(slug: str | None) -> Markup:
+    """A category's name in the page's language; marked with its own ``lang`` when it had to fall back."""
     if not slug:
-        return _("Other questions")
-    return str(CATEGORY_NAMES.get(slug, slug.replace("-", " ").capitalize()))
+        return Markup.escape(_("Other questions"))
+    page_locale = getattr(g, "locale", None) or str(get_locale())
+    category = categories().get(slug)
+    if category is None:
+        return Markup.escape(slug.replace("-", " ").capitalize())
+    if page_locale in category.names:
+        return Markup.escape(category.names[page_locale])
+    default = current_app.config["DEFAULT_LOCALE"]
+    return Markup('<span lang="{}">{}</span>').format(default, category.name(default, default))
+
+
+def category_description(slug: str | None) -> str:
+    category = categories().get(slug) if slug else None
+    page_locale = getattr(g, "locale", None) or str(get_locale())
+    return category.descriptions.get(page_locale, "") if category else ""
 
 
 def language_name(code: str) -> str:
@@ -178,6 +187,7 @@ def page_links() -> dict:
 def template_globals():
     return {
         "category_name": category_name,
+        "category_description": category_description,
         "language_name": language_name,
         "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
@@ -214,11 +224,10 @@ def root():
 @bp.get("/<locale>/")
 def home():
     documents = listed_documents(g.locale)
-    categories: dict[str, list[dict]] = {}
+    by_category: dict[str, list[dict]] = {}
     for doc in documents:
-        categories.setdefault(doc.get("category") or "", []).append(doc)
-    known = list(CATEGORY_NAMES)
-    ordered = sorted(categories.items(), key=lambda item: known.index(item[0]) if item[0] in known else len(known))
+        by_category.setdefault(doc.get("category") or "", []).append(doc)
+    ordered = sorted(by_category.items(), key=lambda item: categories().position(item[0] or None))
     return render_template("home.html", categories=ordered, popular=popular_articles(documents))
 
 

@@ -1,0 +1,196 @@
+"""The writers' commands: kb check, new, translate, revise, status."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kb.checks import check_articles
+from kb.cli import main
+
+from .conftest import DEMO_ARTICLES, LOCALES, ROOT, write_article
+
+SOURCE = """---
+id: export-data
+title: Export your data
+category: contacts
+revision: 1
+---
+Open **Contacts** and choose **Export**. See [Reset your password](reset-password).
+"""
+
+
+@pytest.fixture
+def articles(tmp_path):
+    """A copy of the demo articles to change."""
+    root = tmp_path / "articles"
+    shutil.copytree(DEMO_ARTICLES, root)
+    return root
+
+
+@pytest.fixture
+def writer(tmp_path, articles, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner(env={"KB_INSTANCE_DIR": str(tmp_path / "instance"), "KB_ARTICLES_DIR": str(articles)})
+
+
+def codes(report) -> list[tuple[str, str]]:
+    return [(p.path.split("articles/", 1)[-1], p.code) for p in report.errors]
+
+
+def test_the_demo_checks_clean(writer):
+    result = writer.invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+
+
+def test_one_run_reports_every_mistake_of_a_broken_file(writer, articles):
+    write_article(articles, "fr/ma-page.md", """---
+id: ma-page
+title: Ma page
+category: marketing
+status: brouillon
+auteur: Ana
+based_on: 5
+---
+Voir [la page](page-qui-nexiste-pas) et ![capture](images/absente.png).
+""")
+    write_article(articles, "en/ma-page.md", SOURCE.replace("export-data", "ma-page").replace("contacts", "billing").replace("revision: 1", "revision: 2"))
+    result = writer.invoke(main, ["check", "--format", "json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.output)["problems"]
+    found = {(p["path"].split("articles/")[-1], p["line"], p["code"]) for p in problems}
+    assert ("fr/ma-page.md", 5, "front-matter") in found  # status: brouillon
+    # The status is the file's first fatal problem; fix it and the rest shows in the same run.
+    (articles / "fr/ma-page.md").write_text((articles / "fr/ma-page.md").read_text().replace("brouillon", "draft"))
+    result = writer.invoke(main, ["check"])
+    lines = result.output.splitlines()
+    assert any(line.startswith(f"{articles.name}/fr/ma-page.md:4: error: unknown category 'marketing'") for line in lines), lines
+    expected = {
+        "unknown-category": "fr/ma-page.md:4",
+        "unknown-key": "fr/ma-page.md:6",
+        "based-on-ahead": "fr/ma-page.md:7",
+        "category-differs": "fr/ma-page.md:4",
+        "broken-link": "fr/ma-page.md:9",
+        "missing-image": "fr/ma-page.md:9",
+        "unrecorded-change": "en/ma-page.md:5",
+    }
+    for code, where in expected.items():
+        assert any(where in line and f"[{code}]" in line for line in lines), (code, result.output)
+
+
+def test_every_front_matter_problem_of_a_file_at_once(articles):
+    write_article(articles, "en/bad.md", "---\nid: Bad Id\ntitle: ''\nstatus: maybe\nrevision: zero\n---\n\n")
+    report = check_articles(articles, LOCALES, "en")
+    lines = sorted(p.line for p in report.errors if p.path.endswith("en/bad.md"))
+    assert lines == [2, 3, 4, 5, 7], [str(p) for p in report.errors]
+
+
+def test_translation_without_source_and_duplicate_ids(articles):
+    write_article(articles, "it/orfano.md", "---\nid: orfano\ntitle: Orfano\ncategory: billing\nbased_on: 1\n---\nTesto.\n")
+    write_article(articles, "de/sub/refunds-copy.md", (articles / "de/refunds.md").read_text())
+    found = codes(check_articles(articles, LOCALES, "en"))
+    assert ("it/orfano.md", "no-source") in found
+    assert ("de/sub/refunds-copy.md", "duplicate-id") in found
+
+
+def test_index_refuses_a_folder_without_locale_folders(tmp_path, monkeypatch):
+    folder = tmp_path / "articles" / "en"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["index"], env={"KB_ARTICLES_DIR": "."})
+    assert result.exit_code == 1
+    assert "not an articles folder" in result.output and "en/" in result.output
+    assert list(folder.iterdir()) == []  # no stray instance/ folder
+
+
+def test_a_changed_source_must_be_revised_and_outdates_translations(writer, articles):
+    path = articles / "en/refunds.md"
+    path.write_text(path.read_text().replace("Refunds", "Refunds and credits", 1))
+    result = writer.invoke(main, ["check", "--no-warnings"])
+    assert result.exit_code == 1 and "[unrecorded-change]" in result.output
+    assert "kb revise refunds" in result.output
+
+    result = writer.invoke(main, ["revise", "refunds"])
+    assert result.exit_code == 0, result.output
+    assert "revision 2" in result.output
+    assert "revision: 2" in path.read_text()
+    status = json.loads(writer.invoke(main, ["status", "--format", "json"]).output)
+    refunds = next(a for a in status["articles"] if a["id"] == "refunds")
+    assert refunds["locales"]["fr"]["state"] == "outdated"
+    assert refunds["locales"]["en"]["state"] == "ok"
+    assert writer.invoke(main, ["check"]).exit_code == 0
+
+
+def test_a_minor_change_keeps_translations_up_to_date(writer, articles):
+    path = articles / "en/refunds.md"
+    path.write_text(path.read_text() + "\nTypo fixed.\n")
+    assert writer.invoke(main, ["check"]).exit_code == 1
+    result = writer.invoke(main, ["revise", "refunds", "--minor"])
+    assert "minor change" in result.output
+    status = json.loads(writer.invoke(main, ["status", "--format", "json"]).output)
+    refunds = next(a for a in status["articles"] if a["id"] == "refunds")
+    assert {s["state"] for s in refunds["locales"].values()} == {"ok"}
+    assert writer.invoke(main, ["check"]).exit_code == 0
+
+
+def test_revision_edited_by_hand_is_refused(articles):
+    path = articles / "en/refunds.md"
+    path.write_text(path.read_text().replace("revision: 1", "revision: 3"))
+    assert ("en/refunds.md", "unrecorded-change") in codes(check_articles(articles, LOCALES, "en"))
+
+
+def test_new_article_to_published_translations(writer, articles):
+    result = writer.invoke(main, ["new", "export-data", "--title", "Export your data", "--category", "marketing"])
+    assert result.exit_code == 2 and "contacts" in result.output
+    result = writer.invoke(main, ["new", "export-data", "--title", "Export your data", "--category", "contacts"])
+    assert result.exit_code == 0, result.output
+    source = articles / "en/export-data.md"
+    text = source.read_text()
+    assert "status: draft" in text and "category: contacts" in text and "updated: 20" in text
+    assert writer.invoke(main, ["check"]).exit_code == 0  # a draft may change freely
+    status = json.loads(writer.invoke(main, ["status", "--format", "json"]).output)
+    row = next(a for a in status["articles"] if a["id"] == "export-data")
+    assert row["locales"]["en"]["state"] == "draft" and row["locales"]["fr"]["state"] == "missing"
+
+    source.write_text(text.replace("status: draft", "status: published"))
+    assert writer.invoke(main, ["check"]).exit_code == 1  # published: its text must be recorded
+    assert writer.invoke(main, ["revise", "export-data"]).exit_code == 0
+    for locale in ("fr", "de", "es", "it", "pt"):
+        result = writer.invoke(main, ["translate", "export-data", "--to", locale])
+        assert result.exit_code == 0, result.output
+        translation = articles / locale / "export-data.md"
+        assert "based_on: 1" in translation.read_text()
+        translation.write_text(translation.read_text().replace("status: draft", "status: published"))
+    assert writer.invoke(main, ["translate", "export-data", "--to", "fr"]).exit_code == 1  # exists already
+    status = json.loads(writer.invoke(main, ["status", "--format", "json"]).output)
+    row = next(a for a in status["articles"] if a["id"] == "export-data")
+    assert {s["state"] for s in row["locales"].values()} == {"ok"}
+    table = writer.invoke(main, ["status"]).output
+    assert "coverage" in table and "export-data" in table
+
+
+def test_status_table_lists_missing_and_outdated(writer):
+    output = writer.invoke(main, ["status", "--todo", "--locale", "en", "--locale", "pt"]).output
+    assert "support-plans-priority" in output and "missing" in output
+    assert "refunds" not in output
+
+
+def test_unknown_categories_and_categories_file_problems(articles):
+    (articles / "categories.yaml").write_text("- id: billing\n  names: {fr: Facturation}\n- id: billing\n  icon: x\n  names: {en: B}\n  descriptions: {en: B}\n")
+    messages = [p.message for p in check_articles(articles, LOCALES, "en", consistency=False).errors]
+    assert any("declared twice" in m for m in messages)
+    assert any("has no 'icon'" in m for m in messages)
+    assert any("'names' has no 'en' text" in m for m in messages)
+    assert any("unknown category 'account'" in m for m in messages)
+
+
+def test_writing_guide_is_in_the_readme_index():
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/writing.md" in readme
+    guide = (ROOT / "docs/writing.md").read_text()
+    for command in ("kb new", "kb translate", "kb check", "kb revise", "kb status", "kb serve --reload-articles", "kb index"):
+        assert command in guide
