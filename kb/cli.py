@@ -92,7 +92,9 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
     help="Processes for a full build: files are parsed and locales indexed in parallel (a locale by several processes when there are more jobs than locales).",
 )
-def index(strict: bool, quiet: bool, changed: bool, jobs: int):
+@click.option("--watch", is_flag=True, help="Keep running: re-index the changed files whenever an article file is saved (as kb serve --reload-articles does).")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between looks at the files with --watch.")
+def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, interval: float):
     """Build the search indexes from the article files.
 
     The new indexes are written beside the ones being served and switched to
@@ -101,7 +103,42 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int):
     --changed, the new generation is the current one plus the changed
     articles (hard links to its files, never a copy), switched the same way.
     """
-    sys.exit(run_index(_config(), strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+    config = _config()
+    if watch:
+        watch_articles(config, interval)
+        return
+    sys.exit(run_index(config, strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+
+
+def watch_articles(config: dict, interval: float, stop=None) -> None:
+    """Re-index whenever an article file changes, until ``stop`` is set (or Ctrl-C / SIGTERM).
+
+    Polls the files' mtimes and sizes: no extra dependency, and the same
+    comparison `kb index --changed` makes against its manifest.
+    """
+    import signal
+    import threading
+    import time
+
+    from search.indexing import markdown_files
+
+    root = _articles_dir_or_exit(config)
+    if stop is None:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    seen = None
+    click.echo(f"watching {root} for changes (Ctrl-C to stop)")
+    try:
+        while not stop.is_set():
+            snapshot = markdown_files(root)
+            if snapshot != seen:
+                if seen is not None:
+                    click.echo(time.strftime("%H:%M:%S ") + "articles changed: re-indexing")
+                run_index(config, changed=True)
+                seen = snapshot
+            stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
 
 
 def _articles_dir_or_exit(config: dict) -> Path:
@@ -347,7 +384,8 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
     help="Build the index before serving (default: only when none exists yet).",
 )
 @click.option("--outbox/--no-outbox", "outbox_worker", default=True, show_default=True, help="Also run the outbox sender (emails, webhooks).")
-def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool):
+@click.option("--reload-articles", is_flag=True, help="For writers: re-index an article as soon as its file is saved (runs kb index --watch beside the server).")
+def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool, reload_articles: bool):
     """Serve the help center with gunicorn, a production WSGI server.
 
     The database schema is upgraded first, and an outbox sender runs beside
@@ -364,13 +402,18 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         if status:
             sys.exit(status)
     upgrade(config["DATABASE_URL"])
-    sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
+    helpers = []
+    if outbox_worker:
+        helpers.append(subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]))
+    if reload_articles:
+        helpers.append(subprocess.Popen([sys.executable, "-m", "kb.cli", "index", "--watch"]))
     try:
         serve_app(host=host, port=port, workers=workers, threads=threads)
     finally:
-        if sender is not None:
-            sender.terminate()
-            sender.wait(timeout=30)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=30)
 
 
 @main.group()

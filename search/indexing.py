@@ -271,7 +271,7 @@ def read_manifest(index_dir: Path, generation: str) -> dict | None:
         return None
 
 
-def _markdown_files(root: Path) -> dict[str, tuple[int, int]]:
+def markdown_files(root: Path) -> dict[str, tuple[int, int]]:
     """``(mtime_ns, size)`` of every ``*.md`` file below ``root``, by path.
 
     The same files as ``root.rglob("*.md")`` (symlinked folders are not
@@ -368,7 +368,7 @@ def update_index(
             if manifest is None:
                 raise RuntimeError("the current generation has no manifest: run a full 'kb index'")
         files: dict[str, list] = manifest["files"]
-        on_disk = _markdown_files(root)
+        on_disk = markdown_files(root)
         changed = sorted(p for p, stat in on_disk.items() if p not in files or tuple(files[p][2:]) != stat)
         removed = {p for p in files if p not in on_disk}
         if not changed and not removed:

@@ -194,3 +194,35 @@ def test_writing_guide_is_in_the_readme_index():
     guide = (ROOT / "docs/writing.md").read_text()
     for command in ("kb new", "kb translate", "kb check", "kb revise", "kb status", "kb serve --reload-articles", "kb index"):
         assert command in guide
+
+
+def test_watch_reindexes_a_saved_article(tmp_path, articles):
+    import threading
+    import time
+
+    from kb import settings
+    from kb.cli import watch_articles
+    from search.querying import SearchIndex
+
+    config = settings.load({"KB_INSTANCE_DIR": str(tmp_path / "instance"), "KB_ARTICLES_DIR": str(articles)})
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_articles, args=(config, 0.1, stop))
+    watcher.start()
+    try:
+        search = SearchIndex(config["INDEX_DIR"], config["LOCALES"], "en")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if search.document("en", "refunds"):
+                    break
+            except Exception:
+                pass
+            time.sleep(0.1)
+        path = articles / "en/refunds.md"
+        path.write_text(path.read_text().replace("title:", "title: Quuxification and", 1))
+        while time.monotonic() < deadline and "Quuxification" not in (search.document("en", "refunds") or {}).get("title", ""):
+            time.sleep(0.1)
+        assert "Quuxification" in search.document("en", "refunds")["title"]
+    finally:
+        stop.set()
+        watcher.join(30)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -280,6 +280,9 @@ def find_article(article_id: str) -> tuple[dict, str, list[str]]:
     locales = current_app.config["LOCALES"]
     versions = [loc for loc in locales if index.document(loc, article_id) is not None]
     if not versions:
+        if session.get("staff_id") is not None and request.method == "GET":
+            # Staff reach drafts and articles not indexed yet through the preview.
+            abort(redirect(url_for("writers.preview", locale=g.locale, article_id=article_id)))
         abort(404)
     default = current_app.config["DEFAULT_LOCALE"]
     # Not translated into this locale: show the default's version, else the first there is.
