@@ -126,8 +126,15 @@ def article_link_target(target: str) -> tuple[str | None, str] | None:
     return None
 
 
-def check_articles(articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, consistency: bool = True) -> Report:
-    """Check every article file below ``articles_dir`` and the files beside them."""
+def check_articles(
+    articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, consistency: bool = True,
+    catalog_dir: Path | None = None,
+) -> Report:
+    """Check every article file below ``articles_dir`` and the files beside them.
+
+    ``catalog_dir``, when given, is the folder of the interface catalogs,
+    checked against the same glossary and typography.
+    """
     from .articles import load_articles
 
     root = Path(articles_dir)
@@ -227,7 +234,7 @@ def check_articles(articles_dir: Path | str, locales: tuple[str, ...], default_l
     if consistency:
         from .consistency import check_consistency
 
-        for problem in check_consistency(articles, root):
+        for problem in check_consistency(articles, root, catalog_dir):
             report.problems.append(problem)
     report.problems.sort()
     return report

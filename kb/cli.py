@@ -169,10 +169,12 @@ def check(output_format: str, warnings: bool):
     differently from its source (numbers, durations, labels, code, links,
     headings, typography). Exits 1 when there is any error.
     """
+    from translations import CATALOG_DIR
+
     from .checks import check_articles
 
     config = _config()
-    report = check_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+    report = check_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], catalog_dir=CATALOG_DIR)
     shown = report.problems if warnings else report.errors
     if output_format == "json":
         click.echo(json.dumps({
