@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kb import settings
 from kb.categories import load_categories
 from kb.db import Database
+from kb.variants import load_variants
 from search.querying import SearchIndex
 from translations import ready_catalog_dir
 
@@ -57,6 +58,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.extensions["kb.categories"] = load_categories(
         app.config["ARTICLES_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
     )
+    app.extensions["kb.variants"] = load_variants(app.config["ARTICLES_DIR"])
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
     )

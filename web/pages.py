@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from kb.models import ArticleFeedback
+from kb.variants import hreflangs
 from search.querying import IndexNotBuilt
 
 from . import LOCALE_COOKIE, preferred_locale, search_index
@@ -173,7 +174,8 @@ def page_links() -> dict:
         return {"canonical": None, "alternates": []}
     locales = getattr(g, "alternate_locales", None) or current_app.config["LOCALES"]
     default = current_app.config["DEFAULT_LOCALE"]
-    alternates = [(code, url_in_locale(code, external=True)) for code in locales]
+    variants = current_app.extensions["kb.variants"]
+    alternates = [(tag, url_in_locale(code, external=True)) for code in locales for tag in hreflangs(code, variants)]
     if request.endpoint == "pages.home":
         # The root picks a language for each visitor: the home's x-default.
         alternates.append(("x-default", url_for("pages.root", _external=True)))
@@ -188,6 +190,7 @@ def template_globals():
     return {
         "category_name": category_name,
         "category_description": category_description,
+        "hreflang": lambda code: hreflangs(code, current_app.extensions["kb.variants"])[0],
         "language_name": language_name,
         "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
