@@ -540,16 +540,26 @@ def staff_add(email: str, password: str):
 
 
 @main.group()
-def translations():
-    """The interface's catalog cycle: extract, update, translate, compile.
+def catalogs():
+    """The interface's gettext catalogs (buttons, forms, emails), not articles.
 
     Run from the project folder: extract the strings into the template,
     update every locale's catalog from it, translate the new and fuzzy
     entries in translations/<locale>/LC_MESSAGES/messages.po, then compile.
+    Articles are translated with `kb translate` and followed with `kb status`.
     """
 
 
-@translations.command("extract")
+@main.command(hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def translations():
+    """Renamed: kb catalogs."""
+    raise click.UsageError(
+        "'kb translations' is now 'kb catalogs' (the interface's catalogs); "
+        "article translations are 'kb translate' and 'kb status'"
+    )
+
+
+@catalogs.command("extract")
 @click.option("--mapping", "mapping_file", default="babel.cfg", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Babel mapping file saying which files hold translatable strings.")
@@ -558,7 +568,7 @@ def translations():
               help="Folder the mapping file's patterns are relative to.")
 @click.option("--output", "-o", "template_path", default="translations/messages.pot", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Template catalog to write.")
-def translations_extract(mapping_file: Path, source_root: Path, template_path: Path):
+def catalogs_extract(mapping_file: Path, source_root: Path, template_path: Path):
     """Extract every translatable string into the template catalog (.pot)."""
     from translations import extract_messages, write_catalog
 
@@ -568,14 +578,14 @@ def translations_extract(mapping_file: Path, source_root: Path, template_path: P
     click.echo(f"extracted {len(template)} messages into {template_path}")
 
 
-@translations.command("update")
+@catalogs.command("update")
 @click.option("--template", "-t", "template_path", default="translations/messages.pot", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Template catalog to merge from.")
 @click.option("--directory", "-d", default="translations", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
 @click.option("--locale", "-l", "locales", multiple=True,
               help="Locale to update or create; repeat for several (default: every KB_LOCALES locale).")
-def translations_update(template_path: Path, directory: Path, locales: tuple[str, ...]):
+def catalogs_update(template_path: Path, directory: Path, locales: tuple[str, ...]):
     """Merge the template into each locale's catalog (.po), creating missing ones.
 
     New strings arrive untranslated and changed ones fuzzy; translate them
@@ -597,12 +607,12 @@ def _translated(message) -> bool:
     return all(strings)
 
 
-@translations.command("compile")
+@catalogs.command("compile")
 @click.option("--directory", "-d", default="translations", show_default=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
 @click.option("--output-dir", "-o", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the compiled catalogs to (default: beside the .po files).")
-def translations_compile(directory: Path, output_dir: Path | None):
+def catalogs_compile(directory: Path, output_dir: Path | None):
     """Compile the catalogs (.po) into the binary form the server reads (.mo)."""
     from translations import CatalogError, compile_catalogs
 

@@ -25,7 +25,7 @@ KEYWORDS = {"_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 PROJECT = "kb-helpcenter"
 HEADER = (
     "# {title} for the Plumora help center's interface.\n"
-    "# Made with `kb translations extract|update`; see README.md, Translations.\n"
+    "# Made with `kb catalogs extract|update`; see README.md, Translations.\n"
     "# This file is distributed under the same license as the kb-helpcenter project."
 )
 CATALOG_HEADERS = {
