@@ -341,7 +341,7 @@ class ArticleSet:
 
 
 def load_articles(
-    articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, jobs: int = 1
+    articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, jobs: int = 1, progress=None
 ) -> ArticleSet:
     """Load every ``*.md`` file below ``articles_dir``.
 
@@ -354,7 +354,7 @@ def load_articles(
         result = ArticleSet(default_locale=default_locale)
         result.errors.append(LoadError(root, "the articles folder does not exist"))
         return result
-    return load_article_files(root, sorted(root.rglob("*.md")), locales, default_locale, jobs=jobs)
+    return load_article_files(root, sorted(root.rglob("*.md")), locales, default_locale, jobs=jobs, progress=progress)
 
 
 # Below this many files, starting processes costs more than it saves.
@@ -399,11 +399,13 @@ def load_article_files(
     *,
     taken: dict | None = None,
     jobs: int = 1,
+    progress=None,
 ) -> ArticleSet:
     """Load the given files below ``root``, as :func:`load_articles` does.
 
     ``taken`` maps ``(locale, id)`` to the path of an article loaded earlier
     and not among ``paths``, so a duplicate id is caught across both.
+    ``progress``, when given, is called as ``progress("reading", done, total)``.
     """
     result = ArticleSet(default_locale=default_locale)
     first_path: dict[tuple[str, str], Path] = dict(taken or {})
@@ -420,7 +422,9 @@ def load_article_files(
             )
             continue
         items.append((path, locale))
-    for (path, locale), parsed in zip(items, _parsed(items, jobs)):
+    for done, ((path, locale), parsed) in enumerate(zip(items, _parsed(items, jobs)), 1):
+        if progress is not None and (done % 500 == 0 or done == len(items)):
+            progress("reading", done, len(items))
         if parsed is None:
             continue  # removed while loading: the next build sees it gone
         stat, article, error = parsed

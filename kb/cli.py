@@ -55,8 +55,15 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
         report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         errors = report.errors
     else:
-        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs)
-        report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs)
+        from .progress import Progress
+
+        progress = None if quiet else Progress()
+        try:
+            articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs, progress=progress)
+            report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         errors = articles.errors
     for error in errors:
         click.echo(f"skipped {error}", err=True)

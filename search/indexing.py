@@ -166,7 +166,7 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1) -> int:
+def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1, progress=None) -> int:
     locale_dir = generation_dir / locale
     locale_dir.mkdir(parents=True)
     ix = index.create_in(str(locale_dir), schema_for(locale))
@@ -177,10 +177,15 @@ def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs
     else:
         writer = ix.writer(limitmb=128)
     count = 0
-    for article in articles.in_locale(locale):
+    published = articles.in_locale(locale)
+    for article in published:
         writer.add_document(**document_for(article, articles))
         count += 1
+        if progress is not None and count % 500 == 0:
+            progress(f"indexing {locale}", count, len(published))
     writer.commit()
+    if progress is not None:
+        progress(f"indexing {locale}", count, len(published))
     return count
 
 
@@ -199,13 +204,15 @@ def build_index(
     *,
     fail_after: str | None = None,
     jobs: int = 1,
+    progress=None,
 ) -> BuildReport:
     """Index every published article into a new generation and serve it.
 
     ``jobs`` > 1 builds that many locales at once, each in its own process;
     with more jobs than locales, each locale is written by several processes.
     ``fail_after`` names a locale after which the build raises, to test that
-    a failed build leaves the previous generation serving.
+    a failed build leaves the previous generation serving. ``progress``, when
+    given, is called as ``progress(stage, done, total)``.
     """
     global _building
     index_dir = Path(index_dir)
@@ -228,14 +235,18 @@ def build_index(
                 try:
                     with concurrent.futures.ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
                         futures = {locale: pool.submit(_build_locale_forked, path, locale) for locale in locales}
-                        counts = {locale: future.result() for locale, future in futures.items()}
+                        counts = {}
+                        for locale, future in futures.items():
+                            counts[locale] = future.result()
+                            if progress is not None:
+                                progress(f"indexing {locale}", counts[locale], counts[locale])
                 finally:
                     _building = None
             else:
                 counts = {}
                 procs = max(1, jobs // max(1, len(locales)))
                 for locale in locales:
-                    counts[locale] = _build_locale(path, locale, articles, procs)
+                    counts[locale] = _build_locale(path, locale, articles, procs, progress)
                     if fail_after == locale:
                         raise RuntimeError(f"build stopped on purpose after {locale}")
             _write_manifest(path, _manifest_for(articles, locales))

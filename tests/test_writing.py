@@ -226,3 +226,33 @@ def test_watch_reindexes_a_saved_article(tmp_path, articles):
     finally:
         stop.set()
         watcher.join(30)
+
+
+def test_index_progress_is_a_bar_on_a_terminal_and_lines_in_logs():
+    import io
+
+    from kb.progress import Progress
+
+    log = io.StringIO()
+    progress = Progress(log, tty=False)
+    for done in range(0, 1001, 50):
+        progress("reading", done, 1000)
+    progress("indexing fr", 10, 10)
+    lines = log.getvalue().splitlines()
+    assert lines[0].startswith("reading: 0/1000") and lines[-1].startswith("indexing fr: 10/10 (100%")
+    assert len(lines) == 12  # every tenth of reading, then the one of indexing
+
+    terminal = io.StringIO()
+    progress = Progress(terminal, tty=True)
+    progress("reading", 5, 10)
+    progress("reading", 10, 10)
+    progress.close()
+    assert "\r" in terminal.getvalue() and "[###############---------------] 5/10" in terminal.getvalue()
+    assert terminal.getvalue().endswith("10/10\n")
+
+
+def test_kb_index_prints_progress(runner):
+    result = runner.invoke(main, ["index"])
+    assert result.exit_code == 0, result.output
+    assert "reading: 166/166" in result.output or "reading:" in result.output
+    assert "indexing fr:" in result.output
