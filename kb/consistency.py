@@ -67,6 +67,7 @@ CODE_SPAN = re.compile(r"`([^`\n]+)`")
 BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
 HEADING = re.compile(r"^#{2,6}\s", re.M)
 STEP = re.compile(r"^\s{0,3}\d+[.)]\s", re.M)
+BULLET = re.compile(r"^\s{0,3}[-*+]\s", re.M)
 MENU_SEPARATOR = " > "
 
 
@@ -160,7 +161,13 @@ def code_of(body: str) -> set[str]:
 
 
 def bold_of(body: str) -> list[str]:
-    return [m.group(1).strip() for m in BOLD.finditer(_without_code(body))]
+    """Bold texts; a menu path written one bold label at a time counts as one.
+
+    >>> bold_of("Open **Account** > **Billing** and click **Save**.")
+    ['Account > Billing', 'Save']
+    """
+    body = re.sub(r"\*\*\s*>\s*\*\*", MENU_SEPARATOR, _without_code(body))
+    return [m.group(1).strip() for m in BOLD.finditer(body)]
 
 
 def _label(text: str) -> str:
@@ -246,7 +253,7 @@ def compare(source: Article, translation: Article, glossary: Glossary) -> list[t
     """(file line, message[, severity]) for each thing ``translation`` states differently from ``source``.
 
     Facts (numbers, durations, code, labels) are errors; structure
-    (headings, numbered steps, links) is a warning, for a reviewer to judge:
+    (headings, numbered steps, list items, links) is a warning, for a reviewer to judge:
     a translation may rightly turn a table into a list.
     """
     found = []
@@ -279,7 +286,7 @@ def compare(source: Article, translation: Article, glossary: Glossary) -> list[t
         first = sorted(links - source_links)[0]
         found.append((_body_line(translation, f"{first})"), f"links not in the source: {', '.join(sorted(links - source_links))}", WARNING))
 
-    for what, pattern in (("headings", HEADING), ("numbered steps", STEP)):
+    for what, pattern in (("headings", HEADING), ("numbered steps", STEP), ("list items", BULLET)):
         expected, got = len(pattern.findall(_without_code(source.body))), len(pattern.findall(_without_code(translation.body)))
         if expected != got:
             found.append((_body_line(translation), f"{got} {what} here, {expected} in the source", WARNING))
