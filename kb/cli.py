@@ -165,7 +165,8 @@ def _articles_dir_or_exit(config: dict) -> Path:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one 'path:line: severity: message' line per problem; json: for CI tools.")
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also print warnings (they never fail the check).")
-def check(output_format: str, warnings: bool):
+@click.option("--fix", is_flag=True, help="First fix what needs no judgement: French spaces before : ; ? ! and inside « », and a full stop after a label's own ? or !.")
+def check(output_format: str, warnings: bool, fix: bool):
     """Check every article, categories.yaml and revisions.yaml, reporting every problem at once.
 
     Front matter (required fields, types, unknown keys), duplicate ids,
@@ -181,6 +182,14 @@ def check(output_format: str, warnings: bool):
     from .checks import check_articles
 
     config = _config()
+    if fix:
+        from .consistency import fix_file
+
+        root = _articles_dir_or_exit(config)
+        for locale in config["LOCALES"]:
+            for path in sorted((root / locale).rglob("*.md")):
+                if fix_file(path, locale):
+                    click.echo(f"fixed {path}", err=True)
     report = check_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], catalog_dir=CATALOG_DIR)
     shown = report.problems if warnings else report.errors
     if output_format == "json":

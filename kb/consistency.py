@@ -22,6 +22,7 @@ to avoid must not appear in articles or catalogs.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -188,9 +189,10 @@ def typography_problems(text: str, locale: str) -> list[tuple[int, str]]:
         if re.match(r"^\s*\|?\s*:?-{3,}", line):
             continue  # a table's alignment row
         for match in re.finditer(r"([?!:.])(\*\*|_|\*|»|\")?([.:!?])(?![.:!?])", line):
-            if match.group(1) == "." and match.group(3) == ".":
-                continue  # an ellipsis
-            if match.group(2) is None and {match.group(1), match.group(3)} <= {"?", "!"}:
+            first, markup, second = match.groups()
+            if first == "." and markup is None:
+                continue  # an ellipsis, "how do I...?", "e.g.:"
+            if first in "?!" and second in "?!":
                 continue  # ?! and !? are one mark
             problems.append((number, f"doubled punctuation '{match.group(0)}'"))
         if locale != "fr":
@@ -233,6 +235,40 @@ def fix_french_typography(text: str) -> str:
     work = re.sub(r"«[ \u00a0\u202f]?", f"«{NBSP}", work)
     work = re.sub(r"[ \u00a0\u202f]?»", f"{NBSP}»", work)
     return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], work)
+
+
+def fix_doubled_punctuation(text: str) -> str:
+    """A sentence's full stop after a label that ends with its own mark is dropped.
+
+    >>> fix_doubled_punctuation("Click **Forgot password?**. Then wait.")
+    'Click **Forgot password?** Then wait.'
+    """
+    return re.sub(r"([?!:])(\*\*|\*|_)\.(?!\.)", r"\1\2", text)
+
+
+def fix_typography(text: str, locale: str) -> str:
+    """What ``kb check --fix`` does to an article's text: doubled punctuation, French spacing."""
+    text = fix_doubled_punctuation(text)
+    return fix_french_typography(text) if locale == "fr" else text
+
+
+def fix_file(path: Path, locale: str) -> bool:
+    """Fix the typography of an article file's title and body; True when it changed."""
+    raw = path.read_text(encoding="utf-8")
+    head, separator, body = raw.partition("\n---\n")
+    if not separator:
+        return False
+    lines = head.split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith("title:"):
+            value = str(yaml.safe_load(line[len("title:"):]) or "")
+            fixed = fix_typography(value, locale)
+            if fixed != value:
+                lines[number] = "title: " + json.dumps(fixed, ensure_ascii=False)  # JSON strings are YAML
+    new = "\n".join(lines) + separator + fix_typography(body, locale)
+    if new != raw:
+        path.write_text(new, encoding="utf-8")
+    return new != raw
 
 
 def _body_line(article: Article, needle: str | None = None) -> int:
