@@ -139,6 +139,7 @@ def numbers_in(text: str, locale: str) -> set[str]:
     found = set()
     # A time of day counts as its hour and minutes: 10:00, 10 h, 10 Uhr and 10 a.m. all say 10.
     text = re.sub(r"\b(\d{1,2})(?::|\.| ?h ?)00\b", r"\1", text)
+    text = re.sub(r"\b(\d{1,2})h(?=\d|\b)", r"\1 h ", text)  # 10h, 9h30 (Portuguese, French)
     text = re.sub(r"\b0(\d)\b", r"\1", text)
     for match in NUMBER.finditer(text):
         raw = match.group(1)
