@@ -149,7 +149,8 @@ def numbers_in(text: str, locale: str) -> set[str]:
             found.add(raw.replace(",", "."))
     words = NUMBER_WORDS.get(locale, "").split()
     if words:
-        pattern = re.compile(rf"\b({'|'.join(words)})\s+{TIME_UNITS[locale]}\b", re.I)
+        # "un'ora", "l'heure": Italian and French elide before a vowel.
+        pattern = re.compile(rf"\b({'|'.join(words)})(?:\s+|['’]){TIME_UNITS[locale]}\b", re.I)
         for match in pattern.finditer(text):
             found.add(str(NUMBER_VALUES[locale][words.index(match.group(1).lower())]))
     return found
