@@ -156,9 +156,27 @@ def numbers_in(text: str, locale: str) -> set[str]:
     return found
 
 
+EXAMPLE_ADDRESS = re.compile(r"^[\w.+-]*@?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.I)
+
+
+def _comparable_code(span: str) -> str | None:
+    """A code span as compared across languages; None for an example address.
+
+    Translations rightly localize example domains and addresses
+    (yourcompany.com, tuempresa.es); a DNS name keeps its fixed part.
+
+    >>> _comparable_code("plm1._domainkey.yourcompany.com"), _comparable_code("novedades@tuempresa.es")
+    ('plm1._domainkey', None)
+    """
+    span = re.sub(r"(\._domainkey)\.[\w.-]+$", r"\1", span)
+    if EXAMPLE_ADDRESS.match(span) and "plumora" not in span and not span.startswith("_"):
+        return None
+    return span
+
+
 def code_of(body: str) -> set[str]:
     """Inline code spans and the HTTP header names inside code blocks."""
-    spans = {m.group(1).strip() for m in CODE_SPAN.finditer(FENCE.sub("", body))}
+    spans = {c for m in CODE_SPAN.finditer(FENCE.sub("", body)) if (c := _comparable_code(m.group(1).strip()))}
     headers = {name for m in FENCE.finditer(body) for name in HEADER_NAME.findall(m.group(2))}
     return spans | headers
 
