@@ -54,12 +54,13 @@ NUMBER_VALUES = {
     "pt": [1, 1, 2, 2] + list(range(3, 13)),
 }
 TIME_UNITS = {
-    "en": r"(?:business |working )?(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)",
-    "fr": r"(?:secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?)",
-    "de": r"(?:Sekunden?|Minuten?|Stunden?|Tagen?|Tage|Tag|Wochen?|Monaten?|Monate|Monat|Jahren?|Jahre|Jahr|Werktagen?|Werktage|Arbeitstagen?|Arbeitstage)",
-    "es": r"(?:segundos?|minutos?|horas?|días?|semanas?|meses|mes|años?)",
-    "it": r"(?:secondi|secondo|minuti|minuto|ore|ora|giorni|giorno|settimane|settimana|mesi|mese|anni|anno)",
-    "pt": r"(?:segundos?|minutos?|horas?|dias?|semanas?|meses|mês|anos?)",
+    # Seconds are left out: "a second step", "une seconde fois" are not durations.
+    "en": r"(?:business |working )?(?:minutes?|hours?|days?|weeks?|months?|years?)",
+    "fr": r"(?:minutes?|heures?|jours?|semaines?|mois|ans?|années?)",
+    "de": r"(?:Minuten?|Stunden?|Tagen?|Tage|Tag|Wochen?|Monaten?|Monate|Monat|Jahren?|Jahre|Jahr|Werktagen?|Werktage|Arbeitstagen?|Arbeitstage)",
+    "es": r"(?:minutos?|horas?|días?|semanas?|meses|mes|años?)",
+    "it": r"(?:minuti|minuto|ore|ora|giorni|giorno|settimane|settimana|mesi|mese|anni|anno)",
+    "pt": r"(?:minutos?|horas?|dias?|semanas?|meses|mês|anos?)",
 }
 NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
 HEADER_NAME = re.compile(r"\b(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
