@@ -129,6 +129,27 @@ def _prose(body: str) -> str:
     return text
 
 
+# Number words that are also everyday words: "sei" (you are), "neuf" (new).
+AMBIGUOUS_WORDS = {"sei", "neuf"}
+
+
+def number_words_in(text: str, locale: str) -> set[str]:
+    """Numbers from two to twelve written as words anywhere ("four digits").
+
+    Too loose to report ("two options" may be "both" in a translation), but
+    enough to accept that "4 dígitos" says what "four digits" says.
+
+    >>> sorted(number_words_in("the last four digits, six characters", "en"))
+    ['4', '6']
+    """
+    words = NUMBER_WORDS.get(locale, "").split()
+    values = dict(zip(words, NUMBER_VALUES.get(locale, [])))
+    general = {w: v for w, v in values.items() if v > 1 and w not in AMBIGUOUS_WORDS}
+    if not general:
+        return set()
+    return {str(general[m.group(1).lower()]) for m in re.finditer(rf"\b({'|'.join(general)})\b", text, re.I)}
+
+
 def numbers_in(text: str, locale: str) -> set[str]:
     """Numbers a text states, normalized (thousands separators dropped, decimal point).
 
@@ -316,9 +337,12 @@ def compare(source: Article, translation: Article, glossary: Glossary) -> list[t
     found = []
     locale = translation.locale
 
-    source_numbers = numbers_in(f"{source.title}\n{_prose(source.body)}", source.locale)
-    numbers = numbers_in(f"{translation.title}\n{_prose(translation.body)}", locale)
-    missing, extra = sorted(source_numbers - numbers, key=_numeric), sorted(numbers - source_numbers, key=_numeric)
+    source_text = f"{source.title}\n{_prose(source.body)}"
+    text = f"{translation.title}\n{_prose(translation.body)}"
+    source_numbers, numbers = numbers_in(source_text, source.locale), numbers_in(text, locale)
+    # A number one side writes as a word ("four digits") counts on the other.
+    missing = sorted(source_numbers - numbers - number_words_in(text, locale), key=_numeric)
+    extra = sorted(numbers - source_numbers - number_words_in(source_text, source.locale), key=_numeric)
     if missing:
         found.append((_body_line(translation), f"numbers or durations of the source missing here: {', '.join(missing)}"))
     if extra:
