@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.checks import check_articles
+from kb.consistency import fix_typography, load_glossary
 from kb.cli import main
 
 from .conftest import DEMO_ARTICLES, LOCALES, ROOT, write_article
@@ -175,12 +176,18 @@ def test_new_article_to_published_translations(writer, articles):
     source.write_text(text.replace("status: draft", "status: published"))
     assert error_codes(writer, "export-data") == {"unrecorded-change"}  # published: its text must be recorded
     assert writer.invoke(main, ["revise", "export-data"]).exit_code == 0
+    glossary = load_glossary(articles)[0]
     for locale in ("fr", "de", "es", "it", "pt"):
         result = writer.invoke(main, ["translate", "export-data", "--to", locale])
         assert result.exit_code == 0, result.output
         translation = articles / locale / "export-data.md"
-        assert "based_on: 1" in translation.read_text()
-        translation.write_text(translation.read_text().replace("status: draft", "status: published"))
+        text = translation.read_text()
+        assert "based_on: 1" in text and "Open **Settings**." in text  # the source text, to translate
+        # The translator's work, with the product's label as the glossary says.
+        settings_label = glossary.label_in("Settings", "en", locale)
+        body = source.read_text().split("\n---\n")[1].replace("**Settings**", f"**{settings_label}**")
+        head = text.split("\n---\n")[0].replace("status: draft", "status: published")
+        translation.write_text(head + "\n---\n" + fix_typography(body, locale))
     assert writer.invoke(main, ["translate", "export-data", "--to", "fr"]).exit_code == 1  # exists already
     status = json.loads(writer.invoke(main, ["status", "--format", "json"]).output)
     row = next(a for a in status["articles"] if a["id"] == "export-data")
