@@ -171,7 +171,7 @@ def _optional_int(meta: dict, key: str, fm_text: str, problems: list) -> int | N
 
 
 def text_digest(title: str, body: str) -> str:
-    """A short fingerprint of an article's text (title and body).
+    r"""A short fingerprint of an article's text (title and body).
 
     Trailing spaces and blank lines at the ends do not count, so an editor
     that trims them does not make a change.
