@@ -1,6 +1,6 @@
 """The writers' pages of the staff area: the translation matrix and article previews.
 
-Self-contained (its own blueprint and templates under ``admin/writers/``) so
+Self-contained (its own blueprint and templates under ``templates/writers/``) so
 that the admin layout can change around it.
 """
 
@@ -34,7 +34,7 @@ def translations():
     config = current_app.config
     articles = _articles()
     matrix = translation_status(articles, config["LOCALES"], config["DEFAULT_LOCALE"])
-    return render_template("admin/writers/translations.html", matrix=matrix, problems=articles.errors)
+    return render_template("writers/translations.html", matrix=matrix, problems=articles.errors)
 
 
 def find_article_file(locale: str, article_id: str):
