@@ -226,7 +226,7 @@ def test_watch_reindexes_a_saved_article(tmp_path, articles):
 
     from kb import settings
     from kb.cli import watch_articles
-    from search.querying import SearchIndex
+    from search.service import SearchIndex
 
     config = settings.load({"KB_INSTANCE_DIR": str(tmp_path / "instance"), "KB_ARTICLES_DIR": str(articles)})
     stop = threading.Event()
