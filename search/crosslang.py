@@ -18,20 +18,25 @@ dictionary to ship, in the help center's own vocabulary ("Rechnung" ->
 >>> table.translations("unbekannt")
 ()
 
-Learnt once per index generation and pair of languages, from the stored
-titles and headings (:class:`search.service.SearchIndex`), and only when a
-search needs it: when the page locale lacks articles another locale has.
+Learnt by ``kb index`` (full builds and ``--changed`` updates) for every pair
+of languages the generation's fallback searches, from the stored titles and
+headings, and stored with the generation (``translations.pickle``): a web
+worker only reads them (:class:`search.service.SearchIndex`), and learns a
+pair itself only for a generation written without them.
 """
 
 from __future__ import annotations
 
 import collections
 import dataclasses
-from collections.abc import Iterable, Sequence
+import pickle
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
 
 from whoosh import query
 
-from .analysis import ranked_terms
+from .analysis import language_of, ranked_terms, text_analyzer
+from .fallback import fallback_plan
 from .function_words import is_function_word
 from .queries import COORDINATION, Lexicon, UserQuery, word_clause
 from .scoring import Coordinated
@@ -41,6 +46,9 @@ MIN_TOGETHER = 2
 # Translations kept per word, and the weakest association kept.
 MAX_TRANSLATIONS = 3
 MIN_DICE = 0.2
+# Where ``kb index`` stores them in a generation's folder (search/indexing.py).
+TRANSLATIONS_FILE = "translations.pickle"
+TRANSLATIONS_VERSION = 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,9 +89,10 @@ class WordTranslations:
         return self.table.get(stem, ())
 
 
-def aligned_segments(source_doc: dict, target_doc: dict) -> list[tuple[str, str]]:
-    """(source text, target text) pairs of one article in two languages:
-    the titles, and the headings one for one when both have as many."""
+def aligned_segments(source_doc: dict, target_doc: dict) -> list[tuple]:
+    """(source, target) pairs of one article in two languages: the titles,
+    and the headings one for one when both have as many. A doc is a title
+    and a list of headings, as text or already analysed."""
     pairs = [(source_doc.get("title") or "", target_doc.get("title") or "")]
     source_headings = list(source_doc.get("headings_list") or ())
     target_headings = list(target_doc.get("headings_list") or ())
@@ -100,16 +109,89 @@ def headings_by_id(reader) -> dict[str, dict]:
     }
 
 
-def learn_from_documents(source_docs: dict, target_docs: dict, analyze_source, analyze_target) -> WordTranslations:
+def analysed_headings(docs: dict[str, dict], analyze) -> dict[str, dict]:
+    """``headings_by_id`` with each title and heading turned into its stems by
+    ``analyze``: done once per locale, whichever languages it is paired with."""
+    return {
+        article_id: {
+            "title": analyze(doc.get("title") or ""),
+            "headings_list": [analyze(h) for h in doc.get("headings_list") or ()],
+        }
+        for article_id, doc in docs.items()
+    }
+
+
+def learn_from_documents(source_docs: dict, target_docs: dict, analyze_source=None, analyze_target=None) -> WordTranslations:
     """Learn from the titles and headings of the articles both locales have
-    (``headings_by_id`` of each); ``analyze_*`` turn a text into its stems."""
+    (``headings_by_id`` of each); ``analyze_*`` turn a text into its stems
+    (None: the docs are ``analysed_headings`` already)."""
+    if analyze_source is not None:
+        source_docs = analysed_headings(source_docs, analyze_source)
+    if analyze_target is not None:
+        target_docs = analysed_headings(target_docs, analyze_target)
     segments = []
     for article_id, source_doc in source_docs.items():
         target_doc = target_docs.get(article_id)
         if target_doc is not None:
-            for source_text, target_text in aligned_segments(source_doc, target_doc):
-                segments.append((analyze_source(source_text), analyze_target(target_text)))
+            segments.extend(aligned_segments(source_doc, target_doc))
     return WordTranslations.learn(segments)
+
+
+def stems_of(locale: str):
+    """The ranking stems of a text in ``locale``, as the learning counts them."""
+    analyzer = text_analyzer(locale)
+    return lambda text: [t.text for t in analyzer(text)]
+
+
+def translated_pairs(
+    ids: Mapping[str, Collection[str]], locales: Sequence[str], default_locale: str
+) -> list[tuple[str, str]]:
+    """The (page locale, other locale) pairs whose word translations a search
+    uses: each step of a page's fallback plan into another language.
+
+    >>> translated_pairs({"en": {"a", "b"}, "de": {"a"}, "en_GB": {"a"}}, ("en", "de", "en_GB"), "en")
+    [('de', 'en')]
+    """
+    return [
+        (locale, step.locale)
+        for locale in locales
+        if locale in ids
+        for step in fallback_plan(locale, ids, locales, default_locale)
+        if language_of(step.locale) != language_of(locale)
+    ]
+
+
+def learn_pairs(readers: Mapping[str, object], pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], WordTranslations]:
+    """Word translations for each (source, target) pair of locales, from
+    the stored titles and headings of ``readers`` (one Whoosh reader per
+    locale); each locale's texts are analysed once."""
+    analysed: dict[str, dict] = {}
+    learnt = {}
+    for source, target in pairs:
+        for locale in (source, target):
+            if locale not in analysed:
+                analysed[locale] = analysed_headings(headings_by_id(readers[locale]), stems_of(locale))
+        learnt[(source, target)] = learn_from_documents(analysed[source], analysed[target])
+    return learnt
+
+
+def write_translations(path: Path, learnt: Mapping[tuple[str, str], WordTranslations]) -> None:
+    """Store learnt translations in an index generation's folder (``kb index``)."""
+    with open(path / TRANSLATIONS_FILE, "wb") as f:
+        pickle.dump({"version": TRANSLATIONS_VERSION, "pairs": {k: v.table for k, v in learnt.items()}}, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_translations(path: Path) -> dict[tuple[str, str], WordTranslations] | None:
+    """The translations stored in a generation's folder, or None (a
+    generation written before they were stored, or of another version)."""
+    try:
+        with open(path / TRANSLATIONS_FILE, "rb") as f:
+            stored = pickle.load(f)
+    except FileNotFoundError:
+        return None
+    if not isinstance(stored, dict) or stored.get("version") != TRANSLATIONS_VERSION:
+        return None
+    return {pair: WordTranslations(table) for pair, table in stored["pairs"].items()}
 
 
 def translated_query(

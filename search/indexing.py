@@ -47,6 +47,7 @@ from whoosh import fields, index
 from kb.articles import Article, ArticleSet, LoadError, load_article_files
 
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
+from .crosslang import learn_pairs, translated_pairs, write_translations
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
 
@@ -275,12 +276,31 @@ def build_index(
         else:
             procs = max(1, jobs // max(1, len(locales)))
             counts = {locale: _build_locale(path, locale, articles, procs, progress) for locale in locales}
+        _store_translations(path, locales, articles.default_locale)
         manifest = _manifest_for(articles, locales)
         manifest["vocabularies"] = {
             locale: dict(articles_vocabulary(articles, locale).frequencies) for locale in locales if splits_compounds(locale)
         }
         _write_manifest(path, manifest)
     return BuildReport(generation, path, counts, time.perf_counter() - started)
+
+
+def _store_translations(generation_dir: Path, locales: tuple[str, ...], default_locale: str) -> None:
+    """Learn the word translations the new generation's searches need
+    (search/crosslang.py) from its own stored titles and headings, and store
+    them with it, so that a web worker only reads them."""
+    searchers = {
+        locale: index.open_dir(str(generation_dir / locale)).searcher()
+        for locale in locales
+        if index.exists_in(str(generation_dir / locale))
+    }
+    try:
+        readers = {locale: searcher.reader() for locale, searcher in searchers.items()}
+        ids = {locale: set(reader.field_terms("id")) for locale, reader in readers.items()}
+        write_translations(generation_dir, learn_pairs(readers, translated_pairs(ids, locales, default_locale)))
+    finally:
+        for searcher in searchers.values():
+            searcher.close()
 
 
 def _manifest_for(articles: ArticleSet, locales: tuple[str, ...]) -> dict:
@@ -471,6 +491,7 @@ def update_index(
                 writer.commit()
                 _check_untouched(path / locale, linked)
                 counts[locale] = count
+            _store_translations(path, locales, default_locale)
             new_files = dict(kept_files)
             new_files.update(_manifest_for(articles, locales)["files"])
             _write_manifest(path, {**manifest, "files": new_files, "vocabularies": vocabularies})

@@ -17,7 +17,7 @@ from pathlib import Path
 from whoosh import index, query
 
 from .analysis import language_of, text_analyzer
-from .crosslang import WordTranslations, headings_by_id, learn_from_documents, translated_query
+from .crosslang import WordTranslations, learn_pairs, read_translations, translated_query
 from .fallback import (
     FALLBACK_WEIGHT,
     OTHER_LANGUAGE_WEIGHT,
@@ -127,7 +127,6 @@ class OpenGeneration:
     lexicons: dict[str, Lexicon] = dataclasses.field(default_factory=dict)
     fallback_plans: dict[str, tuple[FallbackStep, ...]] = dataclasses.field(default_factory=dict)
     listings: dict[str, list[dict]] = dataclasses.field(default_factory=dict)
-    headings: dict[str, dict] = dataclasses.field(default_factory=dict)
     translations: dict[tuple[str, str], WordTranslations] = dataclasses.field(default_factory=dict)
     results: collections.OrderedDict = dataclasses.field(default_factory=collections.OrderedDict)
 
@@ -142,19 +141,13 @@ class OpenGeneration:
         return lexicon
 
     def translations_between(self, source: str, target: str) -> WordTranslations:
-        """Word translations from ``source`` to ``target``, learnt on first use
-        from the titles and headings of the articles both have (search/crosslang.py)."""
+        """Word translations from ``source`` to ``target`` (search/crosslang.py):
+        those ``kb index`` stored with the generation, else learnt here on
+        first use from the titles and headings of the articles both have."""
         learnt = self.translations.get((source, target))
         if learnt is None:
-            for locale in (source, target):
-                if locale not in self.headings:
-                    self.headings[locale] = headings_by_id(self.searchers[locale].reader())
-            learnt = self.translations[(source, target)] = learn_from_documents(
-                self.headings[source],
-                self.headings[target],
-                lambda text: [t.text for t in text_analyzer(source)(text)],
-                lambda text: [t.text for t in text_analyzer(target)(text)],
-            )
+            readers = {locale: self.searchers[locale].reader() for locale in (source, target)}
+            learnt = self.translations[(source, target)] = learn_pairs(readers, [(source, target)])[(source, target)]
         return learnt
 
     def close(self) -> None:
@@ -222,7 +215,7 @@ class SearchIndex:
             opened.close()
         self._term_cache.keep_only((name,))
         scorers = {locale: self._scorer(searcher, self._term_cache, (name, locale)) for locale, searcher in searchers.items()}
-        self._open = OpenGeneration(name, pointer, searchers, scorers)
+        self._open = OpenGeneration(name, pointer, searchers, scorers, translations=read_translations(path) or {})
         return self._open
 
     def _pointer(self) -> tuple[int, int] | None:
@@ -240,8 +233,9 @@ class SearchIndex:
                 self._open = None
 
     def warm_up(self) -> None:
-        """Open the searchers, read every locale's lexicon and learn the word
-        translations the fallback needs now, not on a customer's first query."""
+        """Open the searchers, read every locale's lexicon and the word
+        translations the fallback needs now, not on a customer's first query
+        (a generation ``kb index`` wrote without translations learns them here)."""
         with self._lock:
             opened = self._current()
             for locale in self.locales:

@@ -4,7 +4,8 @@ from the translated articles (search/crosslang.py)."""
 from __future__ import annotations
 
 from kb.articles import load_articles
-from search.indexing import build_index
+from search.crosslang import TRANSLATIONS_FILE, read_translations
+from search.indexing import build_index, generation_path, update_index
 from search.service import SearchIndex
 
 from .conftest import write_article
@@ -47,3 +48,46 @@ def test_translations_are_learnt_from_aligned_titles_and_headings(tmp_path):
         table = search.current().translations_between("de", "en")
     assert table.translations("rechnung")[0][0] == "invoic"
     assert table.translations("passwort")[0][0] == "password"
+
+
+def test_kb_index_stores_the_translations_with_the_generation(tmp_path):
+    search = _search(tmp_path)
+    path = generation_path(tmp_path / "index", search.generation)
+    stored = read_translations(path)
+    assert stored is not None and ("de", "en") in stored
+    assert stored[("de", "en")].translations("rechnung")[0][0] == "invoic"
+    # The worker reads them: nothing left to learn at start.
+    with search._lock:
+        assert search.current().translations == stored
+
+
+def test_stored_translations_give_the_results_learning_at_start_gives(tmp_path):
+    search = _search(tmp_path)
+    questions = ["Wie bekomme ich Geld für eine Rechnung zurück?", "Rechnung erstattet", "Passwort", "Rech"]
+    with_stored = [search.search(q, "de") for q in questions]
+    path = generation_path(tmp_path / "index", search.generation)
+    stored = read_translations(path)
+    (path / TRANSLATIONS_FILE).unlink()  # as a generation written before they were stored
+    learning = SearchIndex(tmp_path / "index", ("en", "de"), "en")
+    learning.warm_up()
+    with learning._lock:
+        assert learning.current().translations == stored
+    assert [learning.search(q, "de") for q in questions] == with_stored
+
+
+def test_an_update_learns_the_translations_of_its_generation(tmp_path):
+    search = _search(tmp_path)
+    before = read_translations(generation_path(tmp_path / "index", search.generation))
+    root = tmp_path / "articles"
+    write_article(root, "en/refund.md", "---\nid: refund\ntitle: Getting a refund for an invoice\n---\n## Refund by card\n\nAsk for it.\n")
+    write_article(root, "de/refund.md", "---\nid: refund\ntitle: Rechnung erstatten\n---\n## Erstattung per Karte\n\nGeld zurück.\n")
+    write_article(root, "en/coupon.md", "---\nid: coupon\ntitle: Coupons on an invoice\n---\nA coupon lowers the invoice.\n")
+    report = update_index(root, tmp_path / "index", ("en", "de"), "en")
+    assert report.incremental
+    updated = read_translations(report.path)
+    assert "erstatt" not in before[("de", "en")].table
+    full = build_index(load_articles(root, ("en", "de"), "en"), tmp_path / "full", ("en", "de"))
+    assert updated == read_translations(full.path)
+    # "refund" now has a German version: its title and heading align.
+    assert updated[("de", "en")].translations("erstatt")[0][0] == "refund"
+    assert search.search("Coupon Rechnung", "de")[0].id == "coupon"
