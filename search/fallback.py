@@ -17,10 +17,11 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from whoosh import query
 
-from .analysis import language_of, word_analyzer
+from .analysis import language_of, ranked_terms, word_analyzer
 from .function_words import is_function_word
 from .language import guess_language
 from .queries import Lexicon, clean_text, split_query
+from .synonyms import synonyms_for
 from .vocabulary import allowed_edits
 
 # Articles found in another locale rank a little below the page's own.
@@ -99,11 +100,25 @@ def other_language(
         return other
     # A weaker guess needs the words to back it: the other index must know
     # more of them than the page's own.
-    words = [t.text for t in word_analyzer(other)(clean_text(text))]
+    # Words count as known through the locale's synonyms too: European
+    # Portuguese "contacto" is the page's "contato", not a sign of Spanish.
     page_lexicon, other_lexicon = lexicon_of(locale), lexicon_of(other)
-    known_here = sum(page_lexicon.knows(w, locale) for w in words) if page_lexicon else 0
-    known_there = sum(other_lexicon.knows(w, other) for w in words)
-    return other if known_there > known_here else None
+    known_here = known_words(text, locale, page_lexicon) if page_lexicon else 0
+    return other if known_words(text, other, other_lexicon) > known_here else None
+
+
+def known_words(text: str, locale: str, lexicon: Lexicon) -> int:
+    """How many words of ``text`` the locale's articles use, as they are or
+    through a synonym rule of the locale (search/synonyms/)."""
+    words = [t.text for t in word_analyzer(locale)(clean_text(text))]
+    known = [lexicon.knows(w, locale) for w in words]
+    word_of_term = [i for i, word in enumerate(words) for _ in ranked_terms(word, locale)]
+    terms = tuple(t for word in words for t in ranked_terms(word, locale))
+    for start, end, alternatives in synonyms_for(locale).expansions(terms):
+        if any(all(t in lexicon.terms for t in alternative) for alternative in alternatives):
+            for i in word_of_term[start:end]:
+                known[i] = True
+    return sum(known)
 
 
 def locales_knowing(text: str, locales: Sequence[str], exclude: str, lexicon_of: LexiconOf) -> list[str]:

@@ -194,3 +194,14 @@ def test_snippets_show_corrections_and_synonyms_that_matched(demo_search):
 def test_european_portuguese_words_find_the_brazilian_articles(demo_search, query, expected):
     ids = [hit.id for hit in demo_search.search(query, "pt", 5)]
     assert expected in ids, (query, ids)
+
+
+def test_words_the_page_knows_through_synonyms_do_not_make_text_another_language(demo_search):
+    # py3langid leans to Spanish (0.53) on "contacto bloqueado"; the pt
+    # synonyms say "contacto" is the page's "contato", so both indexes know
+    # both words and the Portuguese site stays Portuguese.
+    hits = demo_search.search("contacto bloqueado", "pt", 5)
+    assert hits[0].id == "unblock-contact"
+    assert all(hit.locale == "pt" for hit in hits), [(h.id, h.locale) for h in hits]
+    # Text the page's words do not cover still searches the other language.
+    assert demo_search.search("no puedo entrar en mi cuenta", "pt", 1)[0].locale == "es"
