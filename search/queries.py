@@ -45,6 +45,12 @@ FUNCTION_WEIGHT = 0.2
 CORRECTION_WEIGHT = 0.5
 # Synonyms and compound parts stand in for the customer's own word.
 SYNONYM_WEIGHT = 0.7
+# Fields a synonym is matched in: an article's subject, not any passing word of
+# its text. A synonym is matched by its stem, and in running text a stem is
+# ambiguous: French "note" (bill) shares "not" with "noter" (to write down),
+# and a body "noter" gave the support-PIN article the credit of a second word
+# of "où trouver ma facture".
+SYNONYM_FIELDS = ("title", "headings", "tags")
 COMPOUND_WEIGHT = 0.8
 
 
@@ -217,7 +223,9 @@ def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None)
     terms = tuple(t for word in words for t in ranked_terms(word, locale))
     for start, end, alternatives in synonyms_for(locale).expansions(terms):
         options = [
-            query.And([word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else word_clause(alt, lexicon=lexicon)
+            query.And([word_clause((t,), lexicon=lexicon, fields=SYNONYM_FIELDS) for t in alt])
+            if len(alt) > 1
+            else word_clause(alt, lexicon=lexicon, fields=SYNONYM_FIELDS)
             for alt in alternatives
         ]
         yield start, end, query.Or(options, boost=SYNONYM_WEIGHT)
@@ -245,8 +253,10 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
     return query.Or(options) if len(options) > 1 else options[0]
 
 
-def word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
-    """One customer word, matched in every field at that field's weight.
+def word_clause(
+    terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None, fields: Sequence[str] = tuple(FIELD_WEIGHTS)
+) -> query.Query:
+    """One customer word, matched in each of ``fields`` (every ranked field) at that field's weight.
 
     With a ``lexicon``, fields that lack a term are not asked for it (an
     absent term still costs a dictionary lookup per field).
@@ -256,6 +266,6 @@ def word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | Non
             query.Term(field, term, boost=weight * boost)
             for term in terms
             for field, weight in FIELD_WEIGHTS.items()
-            if lexicon is None or term in lexicon.field_terms[field]
+            if field in fields and (lexicon is None or term in lexicon.field_terms[field])
         ]
     )

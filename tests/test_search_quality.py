@@ -205,3 +205,14 @@ def test_words_the_page_knows_through_synonyms_do_not_make_text_another_language
     assert all(hit.locale == "pt" for hit in hits), [(h.id, h.locale) for h in hits]
     # Text the page's words do not cover still searches the other language.
     assert demo_search.search("no puedo entrar en mi cuenta", "pt", 1)[0].locale == "es"
+
+
+def test_a_synonym_is_matched_in_titles_headings_and_tags_not_in_the_text(demo_search):
+    # The fr synonyms make "note" (bill) a synonym of "facture"; the support-PIN
+    # article's text says "noter" (to write down), the same stem. It must not
+    # count as a second matched word of the question.
+    hits = demo_search.search("où trouver ma facture", "fr", 5)
+    assert hits[0].id == "invoices", [h.id for h in hits]
+    assert ids(hits).index("invoices") < ids(hits).index("support-pin")
+    # Synonyms still find articles whose subject uses the other word.
+    assert demo_search.search("note", "fr", 5)[0].id in {"invoices", "billing-address"}
