@@ -183,11 +183,13 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
     help="Build the index before serving (default: only when none exists yet).",
 )
 @click.option("--outbox/--no-outbox", "outbox_worker", default=True, show_default=True, help="Also run the outbox sender (emails, webhooks).")
-def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool):
+@click.option("--demo", is_flag=True, help="First fill the demo (as `kb demo` does): a staff account and tickets with their emails.")
+def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool, demo: bool):
     """Serve the help center with gunicorn, a production WSGI server.
 
     The database schema is upgraded first, and an outbox sender runs beside
-    the web workers (as `kb outbox send --watch` would).
+    the web workers (as `kb outbox send --watch` would). The address to open
+    and how to sign in to the admin area are printed before serving.
     """
     from search.indexing import current_generation
 
@@ -200,6 +202,10 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         if status:
             sys.exit(status)
     upgrade(config["DATABASE_URL"])
+    if demo:
+        run_demo(config)
+    for line in first_run_lines(config, host, port):
+        click.echo(line)
     sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
     try:
         serve_app(host=host, port=port, workers=workers, threads=threads)
@@ -207,6 +213,76 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         if sender is not None:
             sender.terminate()
             sender.wait(timeout=30)
+
+
+def first_run_lines(config: dict, host: str, port: int) -> list[str]:
+    """What `kb serve` says before serving: where to go, how to sign in, where mail goes."""
+    from sqlalchemy import func, select
+
+    from web.demo import demo_credentials
+
+    from .db import Database
+    from .mail import mail_folder_path
+    from .models import StaffUser
+
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    base = f"http://{shown_host}:{port}"
+    database = Database(config["DATABASE_URL"])
+    try:
+        with database.reading() as session:
+            staff = session.scalar(select(func.count()).select_from(StaffUser).where(StaffUser.active.is_(True)))
+    finally:
+        database.dispose()
+    lines = [f"Help center: open {base}/"]
+    credentials = demo_credentials(config["INSTANCE_DIR"])
+    if credentials:
+        lines.append(f"Admin area: {base}/admin/ (sign in as {credentials[0]}, password {credentials[1]})")
+    elif staff:
+        lines.append(f"Admin area: {base}/admin/ (sign in with your staff account)")
+    else:
+        lines.append(f"Admin area: {base}/admin/ (no staff account yet: run `kb staff add EMAIL` or `kb demo`)")
+    if not config["SMTP_URL"]:
+        lines.append(f"Email: KB_SMTP_URL is not set, so emails are written to {mail_folder_path(config)} and listed at {base}/admin/mail")
+    return lines
+
+
+def run_demo(config: dict) -> None:
+    from web import create_app
+    from web.demo import fill_demo
+
+    from .db import upgrade
+
+    upgrade(config["DATABASE_URL"])
+    app = create_app()
+    try:
+        report = fill_demo(app)
+    finally:
+        app.extensions["kb.db"].dispose()
+    if report.staff_password:
+        click.echo(f"demo staff account {report.staff_email} created, password {report.staff_password}")
+    else:
+        click.echo(f"demo staff account {report.staff_email} already exists")
+    click.echo(f"{report.tickets_added} demo tickets added" if report.tickets_added else "tickets exist already: none added")
+
+
+@main.command()
+def demo():
+    """Fill the help center with a demo: a staff account and a ticket in each language.
+
+    The tickets' emails go through the outbox like real ones (into
+    <instance>/mail/ when KB_SMTP_URL is not set). Run it again and nothing
+    is added twice. The index is built first when none exists.
+    """
+    from search.indexing import current_generation
+
+    config = _config()
+    if current_generation(config["INDEX_DIR"]) is None:
+        status = run_index(config)
+        if status:
+            sys.exit(status)
+    run_demo(config)
 
 
 @main.group()

@@ -33,7 +33,11 @@ SETTINGS = (
     Setting("KB_SECRET_KEY", None, "Key that signs sessions and form tokens (default: random, kept in <instance>/secret_key)."),
     Setting("KB_LOCALES", "en,fr,de,es,it,pt", "Comma-separated locales the help center serves."),
     Setting("KB_DEFAULT_LOCALE", "en", "Locale of the source articles, used when nothing else fits."),
-    Setting("KB_SMTP_URL", "smtp://127.0.0.1:25", "Mail server for outgoing email: smtp://[user:password@]host:port, smtp+starttls://... or smtps://..."),
+    Setting(
+        "KB_SMTP_URL", None,
+        "Mail server for outgoing email: smtp://[user:password@]host:port, smtp+starttls://... or smtps://... "
+        "(default: none; emails are written to <instance>/mail/ and listed in the admin area, for a demo).",
+    ),
     Setting("KB_MAIL_FROM", "Plumora Support <support@plumora.example>", "Sender address of the emails the help center sends."),
     Setting("KB_SUPPORT_INBOX", "support@plumora.example", "Address of the support team, which receives every ticket."),
     Setting("KB_WEBHOOK_URL", None, "Helpdesk URL that receives every ticket as signed JSON (default: no webhook)."),

@@ -22,10 +22,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kb.attachments import AttachmentRejected, StoredFile
-from kb.models import ArticleFeedback
+from kb.models import ArticleFeedback, OutboxMessage
 from kb.tickets import TicketRequest, create_ticket, ticket_by_link
 
 from . import pages, search_index
@@ -182,10 +183,24 @@ def confirmation(token: str):
     found = ticket_by_link(database(), token) if len(token) <= 100 else None
     if found is None:
         abort(404)
-    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found))
+    response = current_app.make_response(
+        render_template("contact/confirmation.html", ticket=found, email_status=confirmation_status(found))
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def confirmation_status(ticket) -> str:
+    """Where the customer's confirmation email is: "sent", "pending" or "dead"."""
+    with database().reading() as db:
+        status = db.scalar(
+            select(OutboxMessage.status)
+            .where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.kind == "email", OutboxMessage.recipient == ticket.email)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+        )
+    return status or "pending"
 
 
 def set_channel_choices(form: TicketForm) -> None:
