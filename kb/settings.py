@@ -52,6 +52,12 @@ SETTINGS = (
     Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", "Suggest API requests allowed per client."),
     Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", "Staff login attempts allowed per client."),
     Setting("KB_MIN_FILL_SECONDS", "3", "A ticket form sent sooner than this after it was shown is taken for a robot."),
+    Setting("KB_SITE_NAME", "Plumora", "Name of the company or product, shown in the header, page titles and emails."),
+    Setting("KB_LOGO_FILE", None, "SVG, PNG or WebP logo shown in the header (default: the built-in logo)."),
+    Setting(
+        "KB_BRAND_COLOR", "#1d4ed8",
+        "Primary colour of buttons and links (#rrggbb); refused unless white text on it has a contrast of at least 4.5:1.",
+    ),
     Setting("KB_PROXY_HOPS", "0", "Reverse proxies or load balancers in front of kb serve whose X-Forwarded-For/-Proto/-Host are trusted (0: none)."),
 )
 
@@ -112,7 +118,33 @@ def load(environ: Mapping[str, str] | None = None) -> dict:
         "LOGIN_RATE_LIMIT": raw["KB_LOGIN_RATE_LIMIT"],
         "MIN_FILL_SECONDS": _integer(raw, "KB_MIN_FILL_SECONDS", minimum=0),
         "PROXY_HOPS": _integer(raw, "KB_PROXY_HOPS", minimum=0),
+        "SITE_NAME": raw["KB_SITE_NAME"].strip() or "Plumora",
+        "LOGO_FILE": _logo_file(raw["KB_LOGO_FILE"]),
+        "BRAND_COLOR": _brand_color(raw["KB_BRAND_COLOR"]),
     }
+
+
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".webp": "image/webp"}
+
+
+def _logo_file(value: str | None) -> Path | None:
+    if not value:
+        return None
+    path = Path(value).resolve()
+    if path.suffix.lower() not in LOGO_TYPES:
+        raise SettingsError(f"KB_LOGO_FILE must be an .svg, .png or .webp file, not {value!r}")
+    if not path.is_file():
+        raise SettingsError(f"KB_LOGO_FILE {value!r} does not exist")
+    return path
+
+
+def _brand_color(value: str) -> str:
+    from .brand import check_brand_color
+
+    try:
+        return check_brand_color(value)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _integer(raw: Mapping[str, str], name: str, *, minimum: int) -> int:

@@ -38,6 +38,17 @@ CATEGORY_NAMES = {
     "developers": _l("API and developers"),
 }
 
+# What each category holds, in a line under its name on the home page.
+CATEGORY_DESCRIPTIONS = {
+    "support": _l("Ways to reach us, opening hours and what to have ready."),
+    "account": _l("Signing in, passwords, two-step verification and users."),
+    "contacts": _l("Importing contacts, lists, segments and unsubscribes."),
+    "campaigns": _l("Creating, testing, scheduling and sending campaigns."),
+    "deliverability": _l("Reaching the inbox: domains, SPF, DKIM and bounces."),
+    "billing": _l("Plans, invoices, payment methods and refunds."),
+    "developers": _l("API keys, webhooks and integrations."),
+}
+
 # What an error page says: its heading, its advice, and whether a search form
 # follows (not while the index is missing: searching cannot work either).
 # Error pages that say something more useful than "something went wrong".
@@ -66,6 +77,10 @@ def category_name(slug: str | None) -> str:
     if not slug:
         return _("Other questions")
     return str(CATEGORY_NAMES.get(slug, slug.replace("-", " ").capitalize()))
+
+
+def category_description(slug: str | None) -> str:
+    return str(CATEGORY_DESCRIPTIONS.get(slug or "", _("Articles that fit no other topic.")))
 
 
 def language_name(code: str) -> str:
@@ -178,6 +193,7 @@ def page_links() -> dict:
 def template_globals():
     return {
         "category_name": category_name,
+        "category_description": category_description,
         "language_name": language_name,
         "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
