@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +21,7 @@ from search.querying import IndexNotBuilt
 from . import LOCALE_COOKIE, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, database
-from .forms import FeedbackForm
+from .forms import FeedbackForm, MissingForm
 
 bp = Blueprint("pages", __name__)
 
@@ -262,22 +264,78 @@ def category(slug: str):
     return render_template("category.html", slug=slug, documents=documents)
 
 
+# Flashed messages about the feedback box are shown inside it, where the visitor is looking.
+FEEDBACK_FLASH = "feedback"
+TOC_MIN_HEADINGS = 3
+RELATED = 4
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+
+def table_of_contents(html: str) -> list[tuple[str, str]]:
+    """The second-level headings of an article (anchor, text), when there are enough to need a table.
+
+    >>> table_of_contents('<h2 id="a">A</h2><p>x</p><h2 id="b">B <em>b</em></h2><h2 id="c">C</h2>')
+    [('a', 'A'), ('b', 'B b'), ('c', 'C')]
+    >>> table_of_contents('<h2 id="a">A</h2>')
+    []
+    """
+    headings = [(anchor, Markup(text).striptags()) for anchor, text in _HEADING.findall(html)]
+    return headings if len(headings) >= TOC_MIN_HEADINGS else []
+
+
+def related_articles(doc: dict, locale: str) -> list[dict]:
+    """Other articles of the same category, those sharing most tags first."""
+    if not doc.get("category"):
+        return []
+    tags = set((doc.get("tags") or "").split())
+    others = [d for d in listed_documents(locale) if d["id"] != doc["id"] and d.get("category") == doc["category"]]
+    others.sort(key=lambda d: -len(tags & set((d.get("tags") or "").split())))
+    return others[:RELATED]
+
+
 @bp.get("/<locale>/articles/<article_id>")
 def article(article_id: str):
     doc, shown_locale, versions = find_article(article_id)
-    return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions, form=FeedbackForm(formdata=None))
+    return render_template(
+        "article.html", doc=doc, shown_locale=shown_locale, versions=versions,
+        form=FeedbackForm(formdata=None), missing_form=missing_form(),
+        toc=table_of_contents(doc["html"]), related=related_articles(doc, g.locale),
+    )
+
+
+def missing_form() -> MissingForm | None:
+    """The "what was missing?" question, right after a visitor answered No."""
+    return MissingForm(formdata=None) if request.args.get("answered") == "no" else None
 
 
 @bp.post("/<locale>/articles/<article_id>/feedback")
 def feedback(article_id: str):
     doc, _shown, _versions = find_article(article_id)
     form = FeedbackForm()
+    answered = None
     if form.validate():
+        answered = form.answer.data
         with database().writing() as db:
-            db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes"))
-        flash(_("Thank you for your feedback."))
+            db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="helpful", positive=answered == "yes"))
+        flash(_("Thank you for your feedback.") if answered == "yes" else _("Thank you. What was missing?"), FEEDBACK_FLASH)
     else:
-        flash(_("Please choose Yes or No."))
+        flash(_("Please choose Yes or No."), FEEDBACK_FLASH)
+    return redirect(url_for(".article", article_id=article_id, answered=answered, _anchor="feedback"), code=303)
+
+
+@bp.post("/<locale>/articles/<article_id>/missing")
+def missing(article_id: str):
+    doc, _shown, _versions = find_article(article_id)
+    form = MissingForm()
+    if not form.validate():
+        flash(_("Please choose what was missing."), FEEDBACK_FLASH)
+        return redirect(url_for(".article", article_id=article_id, answered="no", _anchor="feedback"), code=303)
+    with database().writing() as db:
+        db.add(ArticleFeedback(
+            article_id=doc["id"], locale=g.locale, question=f"missing:{form.reason.data}", positive=False,
+            subject=form.comment.data or None,
+        ))
+    flash(_("Thank you: the writers will use this to improve the article."), FEEDBACK_FLASH)
     return redirect(url_for(".article", article_id=article_id, _anchor="feedback"), code=303)
 
 
@@ -320,9 +378,9 @@ def register_error_pages(app):
         rerender = RERENDER.get(request.endpoint)
         if rerender is not None and (isinstance(exc, CSRFError) or exc.code == 429):
             return rerender("csrf" if isinstance(exc, CSRFError) else "rate")
-        if isinstance(exc, CSRFError) and request.endpoint == "pages.feedback":
-            flash(_("Your answer could not be checked. Please answer again."))
-            return redirect(request.path.removesuffix("/feedback") + "#feedback", code=303)
+        if isinstance(exc, CSRFError) and request.endpoint in ("pages.feedback", "pages.missing"):
+            flash(_("Your answer could not be checked. Please answer again."), FEEDBACK_FLASH)
+            return redirect(request.path.rsplit("/", 1)[0] + "#feedback", code=303)
         g.error_page = True
         return _error_page(CSRF_EXPIRED if isinstance(exc, CSRFError) else exc.code or 500)
 
