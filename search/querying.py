@@ -19,12 +19,14 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from whoosh import highlight, index, query
-from whoosh.analysis import Token
+from whoosh import index, query
 
-from .analysis import EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, fold_in_place, language_of, prefix_analyzer, text_analyzer, word_analyzer
+from .analysis import (
+    EDGE_MAX, EDGE_MIN, WORD_PATTERN, fold, fold_in_place, language_of, prefix_analyzer, stop_words, text_analyzer, word_analyzer,
+)
 from .indexing import current_generation, generation_path
 from .language import guess_language
+from .passages import passage, prose_only
 from .scoring import ArrayScorer, Coordinated, TermCache
 from .synonyms import synonyms_for
 from .vocabulary import Vocabulary, allowed_edits
@@ -285,15 +287,6 @@ def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | No
     )
 
 
-class _MarkFormatter(highlight.HtmlFormatter):
-    """Wraps matched words in a bare ``<mark>``; all other text is escaped."""
-
-    template = "<%(tag)s>%(t)s</%(tag)s>"
-
-    def __init__(self):
-        super().__init__(tagname="mark", between=" … ")
-
-
 _WORD = re.compile(WORD_PATTERN)
 @functools.lru_cache(maxsize=65536)
 def _folded(raw: str, locale: str) -> tuple[str, ...]:
@@ -380,60 +373,78 @@ def make_snippet(
     corrections, synonyms and compound parts are shown too.
 
     >>> make_snippet("To reset a <b>forgotten</b> password, log in.", UserQuery(("resetting",), "forg"), "en")
-    'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in'
+    'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in.'
     >>> make_snippet("Ask for a refund.", UserQuery(("chargeback",), None), "en", [("body", "refund")])
-    'Ask for a <mark>refund</mark>'
+    'Ask for a <mark>refund</mark>.'
+    >>> make_snippet("Plans\\nLive chat\\nWithin 4 hours\\nThe chat opens at nine. Phone lines too.", UserQuery(("chat",), None), "en")
+    'The <mark>chat</mark> opens at nine. Phone lines too.'
     >>> make_snippet("Die Größe der Straße", UserQuery(("strasse",), None), "de")
     'Die Größe der <mark>Straße</mark>'
     """
-    stems = {t for word in user_query.words for t in _analyzed(word, locale)}
+    own = {t for word in user_query.words for t in _analyzed(word, locale)}
     if user_query.partial:
-        stems.update(_analyzed(user_query.partial, locale))
-    beginnings = {user_query.partial} if user_query.partial and len(user_query.partial) >= EDGE_MIN else set()
+        own.update(_analyzed(user_query.partial, locale))
+    own_beginnings = {user_query.partial} if user_query.partial and len(user_query.partial) >= EDGE_MIN else set()
+    stems, beginnings = set(own), set(own_beginnings)
     for field, term in matched_terms:
         if field == "typing":
             beginnings.add(term)
         elif field in FIELD_WEIGHTS:
             stems.add(term)
+    # Only the customer's own words are marked, no common word; corrections
+    # and synonyms that matched join them when a word of theirs is not in the prose.
+    masked = prose_only(text)
+    finished = [set(_analyzed(word, locale)) for word in user_query.words]
+    if own or own_beginnings:
+        snippet, found = _snippet_for(text, masked, own, own_beginnings, locale)
+        if snippet is not None and all(word & found or not word for word in finished):
+            return snippet
+    return _snippet_for(text, masked, stems, beginnings, locale)[0] or _opening(text, masked)
+
+
+def _snippet_for(text: str, masked: str, stems: set[str], beginnings: set[str], locale: str) -> tuple[str | None, set[str]]:
+    """The passage around the words of ``stems``/``beginnings``, marked (None when none is in
+    the prose), and the stems found."""
     # Snowball stems begin like their word: only words that share the first
     # two letters of a stem can match, which keeps long articles cheap.
     heads = {stem[:2] for stem in stems}
     if not heads and not beginnings:
-        return _opening(text)
+        return None, set()
+    stopped = stop_words(language_of(locale))
 
     def is_match(raw: str) -> bool:
         for word in _folded(raw, locale):
             if word[:2] in heads and any(stem in stems for stem in _analyzed(word, locale)):
                 return True
-        return bool(beginnings) and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings)
+        # A beginning being typed marks no common word ("th" is not "the").
+        return bool(beginnings) and fold(raw) not in stopped and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings)
 
-    words, matched = _matched_words(text, heads | beginnings, is_match)
-    if not any(matched):
-        return _opening(text)
-
-    def tokens():
-        # One token object for all words, as Whoosh's own tokenizers do; the
-        # fragmenter copies the matched ones it keeps.
-        t = Token(chars=True, boost=1.0)
-        for m, is_matched in zip(words, matched):
-            t.text, t.startchar, t.endchar, t.matched = m.group(), m.start(), m.end(), is_matched
-            yield t
-
-    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    fragments = highlight.top_fragments(
-        fragmenter.fragment_tokens(text, tokens()), 2, highlight.BasicFragmentScorer(), highlight.FIRST
-    )
-    if fragments:
-        return _MarkFormatter().format(fragments)
-    return _opening(text)
+    words, matched = _matched_words(masked, heads | beginnings, is_match)
+    found = [(m.start(), _folded(m.group(), locale)) for m, is_matched in zip(words, matched) if is_matched]
+    if not found:
+        return None, set()
+    start, end = passage(text, masked, found)
+    found_stems = {stem for _offset, key in found for word in key for stem in _analyzed(word, locale)}
+    return _render(text, start, end, lambda m: is_match(m.group())), found_stems
 
 
-def _opening(text: str) -> str:
-    """The start of an article, for when only its title matched."""
-    opening = text[:SNIPPET_CHARS]
-    if len(text) > SNIPPET_CHARS:
-        opening = opening.rsplit(" ", 1)[0] + " …"
-    return html.escape(opening, quote=False)
+def _render(text: str, start: int, end: int, is_marked=lambda m: False) -> str:
+    """``text[start:end]`` escaped, marked words in ``<mark>``, "…" where the text was cut."""
+    out = ["… " if start > 0 and text[start - 1] not in "\n" else ""]
+    place = start
+    for m in _WORD.finditer(text, start, end):
+        if is_marked(m):
+            out += [html.escape(text[place:m.start()], quote=False), "<mark>", html.escape(m.group(), quote=False), "</mark>"]
+            place = m.end()
+    out.append(html.escape(text[place:end], quote=False))
+    if end < len(text) and text[end] not in "\n" and text[end - 1] not in ".!?…":
+        out.append(" …")
+    return "".join(out).replace("\n", " ")
+
+
+def _opening(text: str, masked: str | None = None) -> str:
+    """The first sentences of an article's prose, for when only its title matched."""
+    return _render(text, *passage(text, prose_only(text) if masked is None else masked, []))
 
 
 class SearchIndex:

@@ -366,7 +366,38 @@ def search():
     hits, total = index.search_page(q, g.locale, page, RESULTS_PER_PAGE, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else ([], 0)
     suggestion = index.did_you_mean(q, g.locale) if q.strip() and not total else None
     pages = max(1, -(-total // RESULTS_PER_PAGE))
-    return render_template("search.html", q=q, hits=hits, page=page, pages=pages, total=total, suggestion=suggestion)
+    updated = {(h.locale, h.id): (index.document(h.locale, h.id) or {}).get("updated") for h in hits}
+    closest = closest_categories(q) if q.strip() and not total else []
+    return render_template(
+        "search.html", q=q, hits=hits, page=page, pages=pages, total=total, suggestion=suggestion,
+        updated=updated, closest=closest,
+    )
+
+
+CLOSEST = 3
+
+
+def closest_categories(text: str) -> list[tuple[str, int]]:
+    """The categories whose articles' titles and tags come nearest to ``text`` (fuzzy), with their sizes.
+
+    For a search that found nothing: somewhere to continue from.
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    documents = listed_documents(g.locale)
+    sizes: dict[str, int] = {}
+    for doc in documents:
+        sizes[doc.get("category") or ""] = sizes.get(doc.get("category") or "", 0) + 1
+    choices = [f"{d['title']} {d.get('tags') or ''}" for d in documents]
+    ranked = process.extract(text[:200], choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=len(choices))
+    closest: list[str] = []
+    for _choice, _score, position in ranked:
+        slug = documents[position].get("category") or ""
+        if slug not in closest:
+            closest.append(slug)
+        if len(closest) == CLOSEST:
+            break
+    return [(slug, sizes[slug]) for slug in closest]
 
 
 def register_error_pages(app):
