@@ -41,9 +41,11 @@ def test_subject_step_is_an_accessible_combobox(client, locale):
     assert box["data-article-url"] == f"/{locale}/contact/articles/__ID__"
     # JavaScript only from a static file: the CSP forbids inline script.
     scripts = page.find_all("script")
-    assert scripts and all(s.get("src") == "/static/contact.js" and not s.string for s in scripts)
-    with client.get("/static/contact.js") as script:
-        assert script.status_code == 200
+    assert [s.get("src") for s in scripts] == ["/static/combobox.js", "/static/contact.js"]
+    assert not any(s.string for s in scripts)
+    for src in ("/static/combobox.js", "/static/contact.js"):
+        with client.get(src) as script:
+            assert script.status_code == 200
 
 
 def test_no_javascript_flow_from_subject_to_confirmation(client, app):
