@@ -1,7 +1,9 @@
 """The contact flow: a subject, the articles that may answer it, then the ticket form.
 
-Each step is a server-rendered page, so the flow works without JavaScript;
-``static/contact.js`` adds live suggestions to the subject field.
+With JavaScript it is one page: suggestions appear under the subject as the
+customer types (``static/combobox.js``), "None of these answers my question"
+sits right below them and reveals the ticket form in place, subject kept
+(``static/contact.js``). Without it, each step is a server-rendered page:
 
 1. ``/<locale>/contact``: the subject form.
 2. ``/<locale>/contact/suggestions``: articles matching the subject, and
@@ -66,7 +68,11 @@ def suggestions_for(subject: str) -> list:
 
 @bp.get("/<locale>/contact")
 def start():
-    return render_template("contact/subject.html", subject=request.args.get("subject", ""), error=None)
+    """The subject, its suggestions and, hidden until "None of these answers my question", the form."""
+    subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
+    channels = available_channels(g.locale)
+    form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
+    return render_template("contact/subject.html", subject=subject, error=None, **ticket_form_context(form, kept=[]))
 
 
 @bp.get("/<locale>/contact/suggestions")
@@ -208,26 +214,26 @@ def set_channel_choices(form: TicketForm) -> None:
 
 
 def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200):
+    return render_template("contact/ticket.html", **ticket_form_context(form, kept, errors=errors, notice=notice)), status
+
+
+def ticket_form_context(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None) -> dict:
+    """What contact/_ticket_form.html needs, on its own page or on the contact page."""
     config = current_app.config
     set_channel_choices(form)
     form.started.data = _signer("started").dumps(time.time())
     form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
     form.website.data = ""
-    channels = available_channels(g.locale, form.kind.data)
-    return (
-        render_template(
-            "contact/ticket.html",
-            form=form,
-            kept=kept,
-            errors=list(errors),
-            notice=notice,
-            channels=channels,
-            kind_labels=KIND_LABELS,
-            max_count=config["ATTACHMENT_MAX_COUNT"],
-            max_megabytes=_megabytes(config["ATTACHMENT_MAX_BYTES"]),
-        ),
-        status,
-    )
+    return {
+        "form": form,
+        "kept": kept,
+        "errors": list(errors),
+        "notice": notice,
+        "channels": available_channels(g.locale, form.kind.data),
+        "kind_labels": KIND_LABELS,
+        "max_count": config["ATTACHMENT_MAX_COUNT"],
+        "max_megabytes": _megabytes(config["ATTACHMENT_MAX_BYTES"]),
+    }
 
 
 def receive_uploads(room: int) -> tuple[list[StoredFile], list[str]]:

@@ -171,6 +171,9 @@
       // Suggestions that are part of the page stay; a popup closes.
       if (!inline) setTimeout(close, 150);
     });
+
+    // A subject brought along (from a search, or "No" under an article) shows its suggestions at once.
+    if (inline && input.value.trim().length >= MIN_CHARS) fetchSuggestions();
   }
 
   document.querySelectorAll(".combobox").forEach(setupCombobox);
