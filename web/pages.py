@@ -141,8 +141,8 @@ def date_format(value: str | None) -> str:
 
 @bp.app_template_filter("datetimefmt")
 def datetime_format(value: dt.datetime) -> str:
-    """A moment as the visitor's language writes it (Babel), in UTC."""
-    return format_datetime(value, "medium")
+    """A moment as the visitor's language writes it (Babel), with its time zone (UTC) said."""
+    return format_datetime(value, "long")
 
 
 # Query parameters that are part of a page's content, kept when switching language.
