@@ -7,7 +7,7 @@
 >>> check_brand_color("#ffd400")
 Traceback (most recent call last):
 ...
-ValueError: KB_BRAND_COLOR #ffd400 is too light: white text on it has a contrast of 1.4:1, at least 4.5:1 is needed
+ValueError: KB_BRAND_COLOR #ffd400 is too light: against white (button text, page) its contrast is only 1.3:1, at least 4.5:1 is needed
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ import struct
 import zlib
 
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA for normal text
-DARK_BACKGROUND = "#11161f"  # the page background in dark mode (style.css: --bg in the dark scheme)
+# The backgrounds brand-coloured text sits on (style.css: --bg, --surface,
+# --surface-raised, --brand-soft), in the light and in the dark scheme.
+LIGHT_SURFACES = ("#ffffff", "#f5f7fb", "#eef3ff")
+DARK_SURFACES = ("#11161f", "#171e2a", "#1c2431", "#1b2640")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -41,29 +44,29 @@ def contrast(a: str, b: str) -> float:
 
 
 def check_brand_color(value: str) -> str:
-    """The colour, lower-cased, if white text on it (buttons) and it on white (links) are readable."""
+    """The colour, lower-cased, if white text on it (buttons) and it on the light surfaces (links) are readable."""
     value = value.strip()
     if not _HEX.match(value):
         raise ValueError(f"KB_BRAND_COLOR must be a colour such as #1d4ed8, not {value!r}")
-    ratio = contrast(value, "#ffffff")
+    ratio = min(contrast(value, surface) for surface in LIGHT_SURFACES)
     if ratio < MIN_CONTRAST:
         raise ValueError(
-            f"KB_BRAND_COLOR {value} is too light: white text on it has a contrast of {ratio:.1f}:1, "
+            f"KB_BRAND_COLOR {value} is too light: against white (button text, page) its contrast is only {ratio:.1f}:1, "
             f"at least {MIN_CONTRAST}:1 is needed"
         )
     return value.lower()
 
 
-def lighten_for_dark(color: str, background: str = DARK_BACKGROUND) -> str:
-    """The brand colour mixed with white until it reads on the dark-mode background.
+def lighten_for_dark(color: str, surfaces: tuple[str, ...] = DARK_SURFACES) -> str:
+    """The brand colour mixed with white until it reads on every dark-mode surface.
 
-    >>> contrast(lighten_for_dark("#1d4ed8"), DARK_BACKGROUND) >= MIN_CONTRAST
+    >>> all(contrast(lighten_for_dark("#1d4ed8"), s) >= MIN_CONTRAST for s in DARK_SURFACES)
     True
     """
     r, g, b = _rgb(color)
     for step in range(0, 101, 5):
         mixed = "#" + "".join(f"{round(v + (255 - v) * step / 100):02x}" for v in (r, g, b))
-        if contrast(mixed, background) >= MIN_CONTRAST:
+        if all(contrast(mixed, surface) >= MIN_CONTRAST for surface in surfaces):
             return mixed
     return "#ffffff"
 

@@ -74,3 +74,21 @@ def test_the_scan_finds_a_real_violation(page):
     """The scan can fail: a page with an unlabelled field and no title is caught."""
     page.set_content("<html><body><input type=text><img src=x.png></body></html>")
     assert any(v.startswith(("image-alt", "label")) for v in blocking_violations(page))
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_no_serious_or_critical_violation_in_dark_mode(browser, base_url, width):
+    """The dark scheme (prefers-color-scheme) keeps every text readable, links in the brand colour too."""
+    from .conftest import new_page
+
+    context, page = new_page(browser, base_url, viewport={"desktop": DESKTOP, "phone": PHONE}[width], color_scheme="dark")
+    try:
+        found = {}
+        for name, path in main_pages("fr").items():
+            page.goto(path)
+            assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+            if violations := blocking_violations(page):
+                found[name] = violations
+        assert not found, found
+    finally:
+        context.close()
