@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -38,6 +39,7 @@ def _is_prose(line: str) -> bool:
     return words >= 12 or (words >= 4 and line.rstrip()[-1:] in _PROSE_END)
 
 
+@functools.lru_cache(maxsize=256)
 def prose_only(text: str) -> str:
     """``text`` with every line that is not prose blanked out, offsets kept.
 
@@ -49,19 +51,30 @@ def prose_only(text: str) -> str:
     return "\n".join(line if _is_prose(line) else " " * len(line) for line in text.split("\n"))
 
 
-def _sentences(masked: str) -> list[tuple[int, int]]:
-    """The (start, end) of each sentence of the prose lines."""
+def _line_at(masked: str, offset: int) -> tuple[int, int]:
+    """The (start, end) of the line holding ``offset``."""
+    start = masked.rfind("\n", 0, offset) + 1
+    end = masked.find("\n", offset)
+    return start, len(masked) if end < 0 else end
+
+
+def _sentences(masked: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of the line ``masked[start:end]``."""
     found = []
+    for m in _SENTENCE.finditer(masked, start, end):
+        first = m.start() + (len(m.group()) - len(m.group().lstrip()))
+        if m.end() > first:
+            found.append((first, m.end()))
+    return found
+
+
+def _first_prose_line(masked: str) -> tuple[int, int] | None:
     offset = 0
     for line in masked.split("\n"):
         if line.strip():
-            for m in _SENTENCE.finditer(line):
-                start = offset + m.start() + (len(m.group()) - len(m.group().lstrip()))
-                end = offset + m.end()
-                if end > start:
-                    found.append((start, end))
+            return offset, offset + len(line)
         offset += len(line) + 1
-    return found
+    return None
 
 
 def passage(text: str, masked: str, matches: Sequence[tuple[int, object]]) -> tuple[int, int]:
@@ -69,18 +82,27 @@ def passage(text: str, masked: str, matches: Sequence[tuple[int, object]]) -> tu
 
     The sentence with the most different keys wins (the first one on a tie);
     without matches, the first sentences of the prose. A sentence too long
-    to show whole is cut around its first match, on word boundaries.
+    to show whole is cut around its first match, on word boundaries. Only
+    the lines holding matches are cut into sentences, so long articles stay
+    cheap.
     """
-    sentences = _sentences(masked)
-    if not sentences:
-        return 0, min(len(text), PASSAGE_CHARS)
     if not matches:
+        line = _first_prose_line(masked)
+        if line is None:
+            return 0, min(len(text), PASSAGE_CHARS)
+        sentences = _sentences(masked, *line)
+        if not sentences:
+            return line[0], min(line[1], line[0] + PASSAGE_CHARS)
         start, end = sentences[0]
         for s, e in sentences[1:]:
             if e - start > PASSAGE_CHARS:
                 break
             end = e
         return start, end
+    lines = sorted({_line_at(masked, offset) for offset, _key in matches})
+    sentences = [sentence for line in lines for sentence in _sentences(masked, *line)]
+    if not sentences:
+        return 0, min(len(text), PASSAGE_CHARS)
 
     def keys_in(span):
         return len({key for offset, key in matches if span[0] <= offset < span[1]})

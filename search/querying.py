@@ -399,6 +399,8 @@ def make_snippet(
         snippet, found = _snippet_for(text, masked, own, own_beginnings, locale)
         if snippet is not None and all(word & found or not word for word in finished):
             return snippet
+        if (stems, beginnings) == (own, own_beginnings):
+            return snippet or _opening(text, masked)
     return _snippet_for(text, masked, stems, beginnings, locale)[0] or _opening(text, masked)
 
 
