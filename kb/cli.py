@@ -201,9 +201,15 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         status = run_index(config)
         if status:
             sys.exit(status)
+    if not config["BASE_URL"] and host not in ("127.0.0.1", "localhost"):
+        click.echo(
+            f"warning: KB_BASE_URL is not set, so only requests to localhost or 127.0.0.1 are answered; "
+            f"set it to the address customers use (such as https://help.example.com) to serve on {host}",
+            err=True,
+        )
     upgrade(config["DATABASE_URL"])
     if demo:
-        run_demo(config)
+        run_demo(config, config.get("BASE_URL") or local_address(host, port))
     for line in first_run_lines(config, host, port):
         click.echo(line)
     sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
@@ -225,10 +231,7 @@ def first_run_lines(config: dict, host: str, port: int) -> list[str]:
     from .mail import mail_folder_path
     from .models import StaffUser
 
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    if ":" in shown_host:
-        shown_host = f"[{shown_host}]"
-    base = f"http://{shown_host}:{port}"
+    base = config.get("BASE_URL") or local_address(host, port)
     database = Database(config["DATABASE_URL"])
     try:
         with database.reading() as session:
@@ -248,7 +251,17 @@ def first_run_lines(config: dict, host: str, port: int) -> list[str]:
     return lines
 
 
-def run_demo(config: dict) -> None:
+def local_address(host: str, port: int) -> str:
+    """The address to open for a server listening on ``host:port``.
+
+    >>> local_address("0.0.0.0", 8000), local_address("::1", 8080)
+    ('http://127.0.0.1:8000', 'http://[::1]:8080')
+    """
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def run_demo(config: dict, base_url: str | None = None) -> None:
     from web import create_app
     from web.demo import fill_demo
 
@@ -257,7 +270,7 @@ def run_demo(config: dict) -> None:
     upgrade(config["DATABASE_URL"])
     app = create_app()
     try:
-        report = fill_demo(app)
+        report = fill_demo(app, base_url or config.get("BASE_URL") or local_address("127.0.0.1", 8000))
     finally:
         app.extensions["kb.db"].dispose()
     if report.staff_password:

@@ -69,6 +69,9 @@ def test_kb_demo_fills_staff_tickets_and_mail_once(runner, kb_env, tmp_path):
     assert len(links) == 12
     message = soup(client.get(links[0]["href"]))
     assert "@" in message.select_one(".ticket-summary").text and message.select_one("pre.mail-body").text.strip()
+    # The confirmations link to where `kb serve` will answer.
+    confirmations = [m for m in MailFolder(mail_folder_path(config)).messages() if m.recipient.endswith("@example.com")]
+    assert len(confirmations) == 6 and all("http://127.0.0.1:8000/" in m.body for m in confirmations)
     app.extensions["kb.db"].dispose()
 
 

@@ -50,8 +50,12 @@ class DemoReport:
     tickets_added: int
 
 
-def fill_demo(app: Flask) -> DemoReport:
-    """Add the demo staff account and tickets unless they are there already."""
+def fill_demo(app: Flask, base_url: str = "http://127.0.0.1:8000") -> DemoReport:
+    """Add the demo staff account and tickets unless they are there already.
+
+    ``base_url`` is where the help center will be served: the links in the
+    tickets' emails lead there (``KB_BASE_URL``, when set, wins).
+    """
     database = app.extensions["kb.db"]
     password = None
     with database.writing() as db:
@@ -71,7 +75,7 @@ def fill_demo(app: Flask) -> DemoReport:
                 email=f"{ascii_word(name.split()[0])}@example.com",
             )
             # The emails carry a link to the confirmation page: build it as a request would.
-            with app.test_request_context(f"/{locale}/contact/ticket"):
+            with app.test_request_context(f"/{locale}/contact/ticket", base_url=base_url):
                 create_ticket(database, request, enqueue_ticket_messages)
             added += 1
     return DemoReport(DEMO_STAFF_EMAIL, password, added)
