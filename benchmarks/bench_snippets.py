@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from kb.articles import load_articles  # noqa: E402
 from search.indexing import build_index  # noqa: E402
-from search.querying import SearchIndex, make_snippet, split_query  # noqa: E402
+from search.queries import split_query  # noqa: E402
+from search.service import SearchIndex  # noqa: E402
+from search.snippets import make_snippet  # noqa: E402
 
 LOCALES = ("en", "fr", "de", "es", "it", "pt")
 QUERIES = {

@@ -18,9 +18,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from kb.models import StaffUser, Ticket
+from kb.staff import create_staff
 from kb.tickets import TicketRequest, create_ticket
 
-from .admin import create_staff
 from .notifications import enqueue_ticket_messages
 
 DEMO_STAFF_EMAIL = "demo@plumora.example"
