@@ -16,7 +16,9 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import settings
+from kb.categories import load_categories
 from kb.db import Database
+from kb.variants import load_variants
 from search.service import SearchIndex
 from translations import ready_catalog_dir
 
@@ -54,6 +56,10 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
+    app.extensions["kb.categories"] = load_categories(
+        app.config["ARTICLES_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+    )
+    app.extensions["kb.variants"] = load_variants(app.config["ARTICLES_DIR"])
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"], scorer=app.config["SCORER"]
     )
@@ -62,7 +68,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, brand, contact, pages
+    from . import admin, api, brand, contact, pages, writers
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
@@ -70,6 +76,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(contact.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(brand.bp)
+    app.register_blueprint(writers.bp)
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
