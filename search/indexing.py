@@ -459,7 +459,9 @@ def update_index(
                 counts[locale] = count
             if changes.git is not None:  # every change was looked for: git's state is the new baseline
                 meta, watched = _manifest_meta(locales, default_locale, changes.git), set(changes.git.dirty)
-            else:  # the named files only, or no git: the baseline stays, and what it watched
+            elif changes.how == "scan":  # outside git: every file was compared, nothing to watch
+                meta, watched = manifest.meta, set()
+            else:  # the named files only: the baseline stays, and what it watched
                 meta, watched = manifest.meta, manifest.watched()
             Manifest.copy_and_update(
                 old_path / MANIFEST, path / MANIFEST, remove=replaced, files=_manifest_files(articles),

@@ -160,6 +160,18 @@ def test_outside_git_the_scan_finds_renames(tmp_path):
     assert report.removed == 2 and report.counts == {"en": 2, "de": 0}  # c, and b without its German version
     assert ids(index_dir, "cherr") == ["c"] and SearchIndex(index_dir, LOCALES, "en").document("de", "b") is None
     same_as_full_build(root, index_dir, tmp_path / "full")
+    # A broken file is watched until it is fixed, then forgotten.
+    write_article(root, "en/a.md", "---\nid: a\ntitle: [unclosed\n---\nBroken.\n")
+    assert len(update_index(root, index_dir, LOCALES, "en").errors) == 1
+    assert watched(index_dir) == {str(root / "en/a.md")}
+    write_article(root, "en/a.md", ARTICLES["en/a.md"] + "Fixed.\n")
+    assert not update_index(root, index_dir, LOCALES, "en").errors
+    assert watched(index_dir) == set()
+
+
+def watched(index_dir):
+    with open_manifest(generation_path(index_dir, current_generation(index_dir))) as manifest:
+        return manifest.watched()
 
 
 def test_named_files_are_the_only_ones_looked_at(tmp_path, monkeypatch):
