@@ -33,6 +33,9 @@ BAD_VALUES = {
     "KB_BASE_URL": "help.example.com",
     "KB_OUTBOX_LEASE_SECONDS": "5m",
     "KB_FEEDBACK_RATE_LIMIT": "often",
+    "KB_SITE_NAME": "Acme\nBcc: x@example.com",
+    "KB_LOGO_FILE": "logo.gif",
+    "KB_BRAND_COLOR": "#ffd400",
 }
 ANY_TEXT = {"KB_INSTANCE_DIR", "KB_ARTICLES_DIR", "KB_INDEX_DIR", "KB_DATABASE_URL", "KB_SECRET_KEY", "KB_ATTACHMENTS_DIR"}
 
