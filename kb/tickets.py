@@ -18,9 +18,6 @@ NUMBER_PREFIX = "PLM-"
 NUMBER_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 NUMBER_LENGTH = 6
 
-KINDS = ("account", "billing", "campaign", "deliverability", "contacts", "api", "other")
-
-
 def new_ticket_number() -> str:
     """A short number a customer can read out: ``PLM-`` and six unambiguous characters.
 
