@@ -48,6 +48,9 @@ SETTINGS = (
     Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", "Suggest API requests allowed per client."),
     Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", "Staff login attempts allowed per client."),
     Setting("KB_MIN_FILL_SECONDS", "3", "A ticket form sent sooner than this after it was shown is taken for a robot."),
+    Setting("KB_RULES_FILE", None, "YAML file of the support rules: plans, channels, hours, holidays, languages, request kinds (default: the shipped kb/default_rules.yaml)."),
+    Setting("KB_SSO_SECRET", None, "Key shared with the main product to sign customers' sign-in links (default: no sign-in; every visitor is anonymous)."),
+    Setting("KB_SSO_LINK_SECONDS", "300", "How long a sign-in link stays valid, in seconds."),
     Setting("KB_PROXY_HOPS", "0", "Reverse proxies or load balancers in front of kb serve whose X-Forwarded-For/-Proto/-Host are trusted (0: none)."),
 )
 
@@ -108,6 +111,9 @@ def load(environ: Mapping[str, str] | None = None) -> dict:
         "LOGIN_RATE_LIMIT": raw["KB_LOGIN_RATE_LIMIT"],
         "MIN_FILL_SECONDS": _integer(raw, "KB_MIN_FILL_SECONDS", minimum=0),
         "PROXY_HOPS": _integer(raw, "KB_PROXY_HOPS", minimum=0),
+        "RULES_FILE": Path(raw["KB_RULES_FILE"]).resolve() if raw["KB_RULES_FILE"] else None,
+        "SSO_SECRET": raw["KB_SSO_SECRET"],
+        "SSO_LINK_SECONDS": _integer(raw, "KB_SSO_LINK_SECONDS", minimum=1),
     }
 
 

@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import settings
 from kb.db import Database
+from kb.rules import load_rules
 from search.querying import SearchIndex
 from translations import ready_catalog_dir
 
@@ -51,6 +52,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         # X-Forwarded-* headers, trusted from that many proxies only.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # Read and checked now: a bad rules file stops the start (RulesError), never a page later.
+    app.extensions["kb.rules"] = load_rules(app.config.get("RULES_FILE"))
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
     app.extensions["kb.search"] = SearchIndex(
@@ -61,12 +64,15 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, contact, pages
+    from . import admin, api, channels, contact, pages
     from .extensions import make_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(contact.bp)
+    app.register_blueprint(channels.bp)
+    app.add_template_global(channels.kind_label)
+    app.add_template_global(channels.priority_label)
     app.register_blueprint(admin.bp)
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)

@@ -15,6 +15,7 @@ Each step is a server-rendered page, so the flow works without JavaScript;
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -22,16 +23,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from wtforms.fields.choices import SelectChoice
 
 from kb.attachments import AttachmentRejected, StoredFile
 from kb.models import ArticleFeedback
-from kb.tickets import TicketRequest, create_ticket, ticket_by_link
+from kb.tickets import TicketRequest, create_ticket, latest_ticket_since, ticket_by_link
 
 from . import pages, search_index
-from .channels import available_channels
+from .channels import channel_view, current_customer, decision_for, kind_choices, now, promise, remember_ticket, rules
 from .extensions import attachment_store, database, rerenders
-from .forms import KIND_LABELS, SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
+from .forms import SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
 from .notifications import enqueue_ticket_messages
 
 bp = Blueprint("contact", __name__)
@@ -120,8 +120,8 @@ def ticket():
         if subject_problem(subject):
             # The form comes only after the suggestions: start there.
             return redirect(url_for(".start", subject=subject))
-        channels = available_channels(g.locale)
-        form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
+        customer = current_customer()
+        form = TicketForm(formdata=None, data={"subject": subject, "email": customer.email or "", "name": customer.name or ""})
         return render_ticket_form(form, kept=[])
     return submit_ticket()
 
@@ -129,8 +129,12 @@ def ticket():
 def submit_ticket():
     config = current_app.config
     form = TicketForm()
-    set_channel_choices(form)
+    form.set_kind_choices(kind_choices())
     kept = load_kept(form.kept_attachments.data)
+    if request.form.get("refresh"):
+        # Without JavaScript: the channel choices again, for the kind now chosen.
+        received, upload_problems = receive_uploads(room=config["ATTACHMENT_MAX_COUNT"] - len(kept))
+        return render_ticket_form(form, kept + received, errors=upload_problems)
     if form.website.data:
         return render_ticket_form(form, kept, notice=_("We could not accept this form. Please try again."), status=400)
     too_fast = not is_slow_enough(form.started.data)
@@ -140,11 +144,16 @@ def submit_ticket():
     if not valid or upload_problems or too_fast:
         notice = _("Please take a moment to check your request, then send it again.") if too_fast else None
         return render_ticket_form(form, kept, errors=upload_problems, notice=notice, status=422)
+    if not form.send_anyway.data and recent_ticket_by_address(form.email.data):
+        return render_ticket_form(form, kept, recent_by_address=True)
     if form.kind.data != "campaign":
         form.message_id.data = form.list_id.data = None
+    customer = current_customer()
     ticket_request = TicketRequest(
         locale=g.locale,
-        channel=form.channel.data,
+        channel="ticket",
+        priority=rules().priority_of(customer.plan if customer.signed_in else None),
+        plan=customer.plan,
         kind=form.kind.data,
         email=form.email.data,
         name=form.name.data,
@@ -157,6 +166,7 @@ def submit_ticket():
     )
     created = create_ticket(database(), ticket_request, enqueue_ticket_messages)
     session.pop("contact_opened", None)
+    remember_ticket(created.number, created.link_token)
     return redirect(url_for(".confirmation", token=created.link_token), code=303)
 
 
@@ -164,7 +174,7 @@ def submit_ticket():
 def ticket_refused(reason: str):
     """The form as sent, shown again when CSRF or the rate limit refused it."""
     form = TicketForm(formdata=request.form)
-    set_channel_choices(form)
+    form.set_kind_choices(kind_choices())
     kept = load_kept(form.kept_attachments.data)
     if reason == "rate":
         notice = _("You have sent several requests in a short time. Please wait a few minutes, then send this one: everything you typed is kept.")
@@ -182,23 +192,29 @@ def confirmation(token: str):
     found = ticket_by_link(database(), token) if len(token) <= 100 else None
     if found is None:
         abort(404)
-    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found))
+    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found, **promise(found, html=True)))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def set_channel_choices(form: TicketForm) -> None:
-    form.channel.choices = [SelectChoice(c.code, c.label) for c in available_channels(g.locale, form.kind.data)]
+def recent_ticket_by_address(email: str) -> bool:
+    """Whether ``email`` sent a request within the rules' notice time.
+
+    Only yes or no: whoever typed the address may not own it, so the
+    ticket's number is never shown for a typed address.
+    """
+    since = now() - dt.timedelta(hours=rules().recent_ticket_hours)
+    return latest_ticket_since(database(), email, since) is not None
 
 
-def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200):
+def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200, recent_by_address=False):
     config = current_app.config
-    set_channel_choices(form)
+    form.set_kind_choices(kind_choices())
     form.started.data = _signer("started").dumps(time.time())
     form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
     form.website.data = ""
-    channels = available_channels(g.locale, form.kind.data)
+    form.send_anyway.data = False
     return (
         render_template(
             "contact/ticket.html",
@@ -206,8 +222,9 @@ def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), n
             kept=kept,
             errors=list(errors),
             notice=notice,
-            channels=channels,
-            kind_labels=KIND_LABELS,
+            recent_by_address=recent_by_address,
+            recent_hours=rules().recent_ticket_hours,
+            **channel_view(decision_for(form.kind.data)),
             max_count=config["ATTACHMENT_MAX_COUNT"],
             max_megabytes=_megabytes(config["ATTACHMENT_MAX_BYTES"]),
         ),
