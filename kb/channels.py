@@ -80,7 +80,7 @@ class ChannelChoice:
             "reason_code": self.reason,
             "languages": list(self.channel.languages),
             "opens_at": self.opens_at.isoformat() if self.opens_at else None,
-            "closes_at": self.closes_at.isoformat() if self.closes_at else None,
+            "closes_at": self.closes_at.isoformat() if self.closes_at and not self.channel.always_open else None,
             "first_answer_hours": self.first_answer_hours,
             "asks_for_pin": self.channel.asks_for_pin,
             "number": self.number,
