@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from .attachments import StoredFile
 from .db import Database
-from .models import Attachment, Ticket
+from .models import Attachment, Ticket, utcnow
 
 NUMBER_PREFIX = "PLM-"
 # No 0/O, 1/I/L, 5/S or 8/B: a number read out on the phone is not misheard.
@@ -48,6 +48,7 @@ class TicketRequest:
     attachments: list[StoredFile] = field(default_factory=list)
     priority: str = "normal"
     plan: str | None = None
+    created_at: dt.datetime | None = None  # default: now
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def create_ticket(
             suggested=list(request.suggested),
             priority=request.priority,
             plan=request.plan,
+            created_at=request.created_at or utcnow(),
         )
         ticket.attachments = [
             Attachment(filename=f.filename, stored_name=f.stored_name, content_type=f.content_type, size=f.size)

@@ -154,6 +154,7 @@ def submit_ticket():
         channel="ticket",
         priority=rules().priority_of(customer.plan if customer.signed_in else None),
         plan=customer.plan,
+        created_at=now(),
         kind=form.kind.data,
         email=form.email.data,
         name=form.name.data,
