@@ -184,7 +184,9 @@
           var holder = document.createElement("div");
           holder.innerHTML = html; // our own server-rendered, escaped fragment
           var fresh = holder.querySelector("#channel-choice");
-          if (fresh) current.replaceWith(fresh);
+          if (!fresh) return;
+          fresh.dataset.loadedKind = kind.value; // for tests and styles: this answer is current
+          current.replaceWith(fresh);
         })
         .catch(function () { if (refresh) refresh.hidden = false; });
     }
