@@ -15,7 +15,7 @@ from kb.rules import DEFAULT_RULES_FILE, RulesError, load_rules
 from kb.sso import make_token
 from web import create_app
 
-from .helpers import form_values, open_ticket_form, soup, submit
+from .helpers import form_action, form_values, open_ticket_form, soup, submit
 
 SSO_SECRET = "test-sso-secret"
 TUESDAY_10 = dt.datetime.fromisoformat("2026-11-24T10:00+01:00")
@@ -220,7 +220,9 @@ def test_kb_sso_link_makes_a_link_the_help_center_accepts(client, runner):
 def test_signing_out_forgets_the_customer(client):
     sign_in(client)
     page = open_ticket_form(client)
-    client.post("/sso/sign-out", data={"csrf_token": form_values(page, "ticket-form")["csrf_token"]})
+    assert soup(page).select_one('#signed-in-as button[form="sign-out-form"]') is not None
+    assert "ana@example.com" in soup(page).select_one('#signed-in-as span[translate="no"]').text
+    client.post(form_action(page, "sign-out-form"), data=form_values(page, "sign-out-form"))
     assert channel_states(soup(open_ticket_form(client)))["chat"] == ("unavailable", "sign_in")
 
 

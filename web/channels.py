@@ -17,8 +17,12 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask_babel import get_translations
 from flask_babel import gettext as _
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
 from kb.channels import Customer, Decision, RecentTicket, answer_time, channel_label, customer_zone, decide, explain, words
 from kb.kinds import KIND_LABELS, PRIORITY_LABELS
+from kb.models import Ticket
 from kb.rules import Rules
 from kb.sso import FIELDS, SignInRefused, read_token
 from kb.tickets import latest_ticket_since
@@ -168,11 +172,6 @@ def sign_out():
 @bp.get("/<locale>/contact/requests/<number>")
 def my_request(number: str):
     """A signed-in customer's own request, found by its number."""
-    from sqlalchemy import func, select
-    from sqlalchemy.orm import selectinload
-
-    from kb.models import Ticket
-
     customer = current_customer()
     if not customer.signed_in:
         abort(404)
