@@ -377,3 +377,22 @@ def test_a_change_in_the_rules_file_alone_changes_the_contact_page(tmp_path, app
     assert pages["changed"].select_one("#phone-number").text == "+39 02 4000 0100"
     assert "Prima risposta entro 4 ore." in pages["shipped"].select_one("#channel-ticket").text
     assert "Prima risposta entro 2 ore." in pages["changed"].select_one("#channel-ticket").text
+
+
+def test_forms_shown_again_without_a_ticket_do_not_count_against_the_limit(app_config):
+    app_config["TICKET_RATE_LIMIT"] = "1 per hour"
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    client = app.test_client()
+    form_page = open_ticket_form(client)
+    for kind in ("refund", "campaign", "billing"):
+        form_page = submit(client, form_page, kind=kind, refresh="1")
+        assert form_page.status_code == 200
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert submit(other, open_ticket_form(other), email="ana@example.com").status_code == 303  # the address is now recent
+    notice = submit(client, form_page)
+    assert notice.status_code == 200 and soup(notice).select_one("#recent-by-address")
+    assert submit(client, notice, send_anyway="y").status_code == 303
+    assert submit(client, open_ticket_form(client, subject="another"), send_anyway="y").status_code == 429
+    app.extensions["kb.db"].dispose()

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kb.models import Attachment, OutboxMessage, StaffUser, Ticket
 from kb.rules import PRIORITIES
 
-from .extensions import attachment_store, database, rerenders
+from .extensions import attachment_store, configured_limit, database, limiter, rerenders
 from .forms import LoginForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,8 +37,11 @@ def staff_required(view):
         if staff_id is not None:
             with database().reading() as db:
                 user = db.get(StaffUser, staff_id)
-        if user is None or not user.active:
+        # A session signed before its account's last sign-out (or before it
+        # was disabled) carries an older version: it no longer opens anything.
+        if user is None or not user.active or session.get("staff_version") != user.session_version:
             session.pop("staff_id", None)
+            session.pop("staff_version", None)
             return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
         g.staff = user
         return view(*args, **kwargs)
@@ -53,6 +56,7 @@ def private(response):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def login():
     form = LoginForm()
     error = None
@@ -62,6 +66,7 @@ def login():
         if user is not None and user.active and check_password_hash(user.password_hash, form.password.data):
             session.clear()  # a fresh session: nothing from before signing in carries over
             session["staff_id"] = user.id
+            session["staff_version"] = user.session_version
             return redirect(_safe_next(request.args.get("next")), code=303)
         if user is None:
             check_password_hash(_UNKNOWN_USER_HASH, form.password.data)
@@ -84,6 +89,8 @@ def login_refused(reason: str):
 @bp.post("/logout")
 @staff_required
 def logout():
+    with database().writing() as db:
+        revoke_sessions(db.get(StaffUser, g.staff.id))
     session.clear()
     return redirect(url_for("admin.login"), code=303)
 
@@ -91,17 +98,17 @@ def logout():
 @bp.get("/")
 @staff_required
 def tickets():
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    requested = request.args.get("page", "1")
+    # Plain digits of a sane length only: a huge number overflowed the database's integers.
+    page = int(requested) if requested.isascii() and requested.isdigit() and len(requested) <= 9 else 1
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     with database().reading() as db:
         total = db.scalar(select(func.count()).select_from(Ticket))
+        pages = max(1, -(-total // TICKETS_PER_PAGE))
+        page = min(max(page, 1), pages)
         rows = db.scalars(
             select(Ticket).order_by(*SORTS[sort]).offset((page - 1) * TICKETS_PER_PAGE).limit(TICKETS_PER_PAGE)
         ).all()
-    pages = max(1, -(-total // TICKETS_PER_PAGE))
     return render_template("admin/tickets.html", tickets=rows, page=page, pages=pages, total=total, sort=sort)
 
 
@@ -134,6 +141,11 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("admin.tickets")
+
+
+def revoke_sessions(user: StaffUser) -> None:
+    """End every session of ``user`` on the server (sign-out, new password, disabled account)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def create_staff(db, email: str, password: str) -> StaffUser:

@@ -1,7 +1,7 @@
 """Tickets carry the customer's plan and the priority it gives (issue 11).
 
 Revision ID: i11_priority
-Revises: 0001
+Revises: i16_security
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "i11_priority"
-down_revision = "0001"
+down_revision = "i16_security"
 branch_labels = None
 depends_on = None
 
