@@ -371,16 +371,11 @@ def load_article_files(
     locales: tuple[str, ...],
     default_locale: str,
     *,
-    taken: dict | None = None,
     jobs: int = 1,
 ) -> ArticleSet:
-    """Load the given files below ``root``, as :func:`load_articles` does.
-
-    ``taken`` maps ``(locale, id)`` to the path of an article loaded earlier
-    and not among ``paths``, so a duplicate id is caught across both.
-    """
+    """Load the given files below ``root``, as :func:`load_articles` does."""
     result = ArticleSet(default_locale=default_locale)
-    first_path: dict[tuple[str, str], Path] = dict(taken or {})
+    first_path: dict[tuple[str, str], Path] = {}
     items = []
     for path in paths:
         relative = path.relative_to(root)

@@ -15,17 +15,11 @@ import click
 from . import settings
 
 
-def _settings_help() -> str:
-    lines = ["Settings (environment variables):", ""]
-    lines += [f"  {s.name}: {s.help}" + (f" Default: {s.default}." if s.default else "") for s in settings.SETTINGS]
-    return "\n".join(lines)
-
-
 class KbGroup(click.Group):
     def format_epilog(self, ctx, formatter):
         formatter.write_paragraph()
         with formatter.indentation():
-            for line in _settings_help().splitlines():
+            for line in settings.help_text().splitlines():
                 formatter.write(line + "\n")
 
 
@@ -108,29 +102,29 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int):
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, as /api/suggest does.")
 def search(text: str, lang: str | None, limit: int, as_json: bool):
     """Search the help center for TEXT, as the suggest API does."""
-    from search.querying import IndexNotBuilt, SearchIndex
+    from search.service import IndexNotBuilt
+    from web import create_app, search_index
+    from web.api import suggest_body
 
     config = _config()
     lang = lang or config["DEFAULT_LOCALE"]
     if lang not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--lang")
-    search_index = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
-    try:
-        hits = search_index.search(text, lang, limit)
-        suggestion = search_index.did_you_mean(text, lang) if not hits and text.strip() else None
-    except IndexNotBuilt as exc:
-        raise click.ClickException(str(exc)) from None
+    # The app makes the articles' URLs, as for the API.
+    with create_app().test_request_context():
+        try:
+            body = suggest_body(search_index(), text, lang, limit)
+        except IndexNotBuilt as exc:
+            raise click.ClickException(str(exc)) from None
     if as_json:
-        body = {"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}
-        if suggestion:
-            body["did_you_mean"] = suggestion
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
-    if not hits:
+    if not body["results"]:
+        suggestion = body.get("did_you_mean")
         click.echo(f"no results; did you mean: {suggestion}" if suggestion else "no results")
-    for number, hit in enumerate(hits, start=1):
-        other = f" [{hit.locale}]" if hit.locale != lang else ""
-        click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")
+    for number, hit in enumerate(body["results"], start=1):
+        other = f" [{hit['locale']}]" if hit["locale"] != lang else ""
+        click.echo(f"{number}. {hit['title']}{other}  ({hit['url']}, score {hit['score']:.2f})")
 
 
 @main.command(name="eval")
@@ -163,7 +157,10 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
         articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         for error in articles.errors:
             click.echo(f"skipped {error}", err=True)
-        report = evaluate(articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements, progress=lambda m: click.echo(m, err=True))
+        report = evaluate(
+            articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements,
+            progress=lambda m: click.echo(m, err=True), scorer=config["SCORER"],
+        )
     except QueryFileError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.table())
@@ -192,7 +189,7 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
     from search.indexing import current_generation
 
     from .db import upgrade
-    from .server import serve_app
+    from web.server import serve_app
 
     config = _config()
     _rules(config)  # a bad rules file stops here, before any worker starts
@@ -461,10 +458,9 @@ def staff_add(email: str, password: str):
     """Create a staff account that can read tickets at /admin/."""
     from sqlalchemy.exc import IntegrityError
 
-    from web.admin import create_staff
-
     from .db import Database
     from .mail import is_plain_address
+    from .staff import create_staff
 
     if not is_plain_address(email.strip()):
         raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")
@@ -504,11 +500,9 @@ def translations():
               type=click.Path(dir_okay=False, path_type=Path), help="Template catalog to write.")
 def translations_extract(mapping_file: Path, source_root: Path, template_path: Path):
     """Extract every translatable string into the template catalog (.pot)."""
-    from translations import extract_messages, write_catalog
+    from translations import extract_messages
 
-    template = extract_messages(source_root, mapping_file)
-    template_path.parent.mkdir(parents=True, exist_ok=True)
-    write_catalog(template, template_path)
+    template = extract_messages(source_root, mapping_file, template_path)
     click.echo(f"extracted {len(template)} messages into {template_path}")
 
 

@@ -18,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kb import settings
 from kb.db import Database
 from kb.rules import load_rules
-from search.querying import SearchIndex
+from search.service import SearchIndex
 from translations import ready_catalog_dir
 
 from . import security
@@ -36,7 +36,6 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
-    app.config.setdefault("JSON_SORT_KEYS", False)
     app.json.sort_keys = False
     # A CSRF token lives as long as the visitor's session, so a long ticket
     # typed slowly is never refused for an expired token.
@@ -59,7 +58,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
     app.extensions["kb.search"] = SearchIndex(
-        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"], scorer=app.config["SCORER"]
     )
 
     # A test may add folders (a pseudo-locale) through BABEL_TRANSLATION_DIRECTORIES.
@@ -120,3 +119,10 @@ def search_index() -> SearchIndex:
     from flask import current_app
 
     return current_app.extensions["kb.search"]
+
+
+def hit_url(hit: Hit) -> str:
+    """The page of an article found by the search (the search gives ids and locales only)."""
+    from flask import url_for
+
+    return url_for("pages.article", locale=hit.link_locale, article_id=hit.id)

@@ -146,9 +146,3 @@ def _safe_next(target: str | None) -> str:
 def revoke_sessions(user: StaffUser) -> None:
     """End every session of ``user`` on the server (sign-out, new password, disabled account)."""
     user.session_version = (user.session_version or 0) + 1
-
-
-def create_staff(db, email: str, password: str) -> StaffUser:
-    user = StaffUser(email=email.strip().lower(), password_hash=generate_password_hash(password))
-    db.add(user)
-    return user

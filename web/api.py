@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest as BadRequestError
 from werkzeug.exceptions import HTTPException
 
-from search.querying import MAX_LIMIT, IndexNotBuilt
+from search.service import MAX_LIMIT, IndexNotBuilt, SearchIndex
 
-from . import search_index
+from . import hit_url, search_index
 from .extensions import configured_limit, limiter
 from .security import host_refused
 
@@ -97,15 +97,33 @@ def suggest():
     """Articles matching what the customer has typed so far."""
     lang = _lang()
     limit = _limit()
-    q = request.args.get("q", "")
-    index = search_index()
-    hits = index.search(q, lang, limit) if q.strip() else []
-    body = {"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]}
-    if not hits and q.strip():
-        suggestion = index.did_you_mean(q, lang)
-        if suggestion:
-            body["did_you_mean"] = suggestion
-    return jsonify(body)
+    return jsonify(suggest_body(search_index(), request.args.get("q", ""), lang, limit))
+
+
+def suggest_body(index: SearchIndex, text: str, lang: str, limit: int) -> dict:
+    """The answer of ``/api/suggest``, which ``kb search --json`` prints too.
+
+    Needs an application context (for the articles' URLs).
+    """
+    suggestions = index.suggest(text, lang, limit)
+    body = {
+        "query": text,
+        "lang": lang,
+        "results": [
+            {
+                "id": hit.id,
+                "locale": hit.locale,
+                "title": hit.title,
+                "url": hit_url(hit),
+                "snippet": hit.snippet,
+                "score": round(hit.score, 4),
+            }
+            for hit in suggestions.hits
+        ],
+    }
+    if suggestions.did_you_mean:
+        body["did_you_mean"] = suggestions.did_you_mean
+    return body
 
 
 @bp.get("/openapi.json")

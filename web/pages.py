@@ -16,9 +16,10 @@ from werkzeug.exceptions import HTTPException
 
 from kb.feedback import record_answer
 from kb.models import ArticleFeedback
-from search.querying import IndexNotBuilt
+from search.fallback import fallback_locales
+from search.service import IndexNotBuilt
 
-from . import LOCALE_COOKIE, preferred_locale, search_index
+from . import LOCALE_COOKIE, hit_url, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, configured_limit, database, limiter
 from .forms import FeedbackForm
@@ -58,10 +59,6 @@ ERROR_TEXTS = {
 }
 GENERIC_ERROR = (_l("Something went wrong"), _l("Please try again in a moment, or search the help center:"), True)
 
-# Each language's own name, as a language switcher shows it.
-LANGUAGE_NAMES = {
-    "en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano", "pt": "Português",
-}
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -72,11 +69,13 @@ def category_name(slug: str | None) -> str:
 
 
 def language_name(code: str) -> str:
-    """A language's name in that language, for links that lead to it."""
-    if code in LANGUAGE_NAMES:
-        return LANGUAGE_NAMES[code]
+    """A language's name in that language, capitalised as a link or menu item starts (Babel).
+
+    >>> language_name("pt"), language_name("de"), language_name("zz")
+    ('Português', 'Deutsch', 'zz')
+    """
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        name = Locale.parse(code).display_name or code
     except (ValueError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]
@@ -185,8 +184,14 @@ def template_globals():
         "default_locale": current_app.config["DEFAULT_LOCALE"],
         "page_locale": getattr(g, "locale", None) or str(get_locale()),
         "url_in_locale": url_in_locale,
+        "hit_url": hit_url,
         "page_links": page_links,
     }
+
+
+def page_fallback_locales(locale: str) -> tuple[str, ...]:
+    """The versions of an article a page in ``locale`` shows, best first (see search.fallback)."""
+    return fallback_locales(locale, current_app.config["LOCALES"], current_app.config["DEFAULT_LOCALE"])
 
 
 def listed_documents(locale: str) -> list[dict]:
@@ -198,8 +203,7 @@ def listed_documents(locale: str) -> list[dict]:
     """
     index = search_index()
     seen: dict[str, dict] = {}
-    default = current_app.config["DEFAULT_LOCALE"]
-    for candidate in dict.fromkeys((locale, default, *current_app.config["LOCALES"])):
+    for candidate in page_fallback_locales(locale):
         for doc in index.documents(candidate):
             seen.setdefault(doc["id"], doc)
     return sorted(seen.values(), key=lambda d: d["title"].casefold())
@@ -281,9 +285,8 @@ def find_article(article_id: str) -> tuple[dict, str, list[str]]:
     versions = [loc for loc in locales if index.document(loc, article_id) is not None]
     if not versions:
         abort(404)
-    default = current_app.config["DEFAULT_LOCALE"]
-    # Not translated into this locale: show the default's version, else the first there is.
-    shown_locale = g.locale if g.locale in versions else (default if default in versions else versions[0])
+    # Not translated into this locale: show the best version there is.
+    shown_locale = next(loc for loc in page_fallback_locales(g.locale) if loc in versions)
     doc = index.document(shown_locale, article_id)
     g.alternate_locales = versions
     g.canonical_locale = shown_locale
