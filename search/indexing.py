@@ -210,7 +210,7 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1) -> int:
+def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1, progress=None) -> int:
     locale_dir = generation_dir / locale
     locale_dir.mkdir(parents=True)
     ix = index.create_in(str(locale_dir), schema_for(locale))
@@ -222,10 +222,15 @@ def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     vocabulary = articles_vocabulary(articles, locale) if splits_compounds(locale) else None
     count = 0
-    for article in articles.in_locale(locale):
+    published = articles.in_locale(locale)
+    for article in published:
         writer.add_document(**document_for(article, articles, vocabulary))
         count += 1
+        if progress is not None and count % 500 == 0:
+            progress(f"indexing {locale}", count, len(published))
     writer.commit()
+    if progress is not None:
+        progress(f"indexing {locale}", count, len(published))
     return count
 
 
@@ -237,11 +242,14 @@ def _build_locale_forked(generation_dir: Path, locale: str) -> int:
     return _build_locale(generation_dir, locale, _building)
 
 
-def build_index(articles: ArticleSet, index_dir: Path | str, locales: Iterable[str], *, jobs: int = 1) -> BuildReport:
+def build_index(
+    articles: ArticleSet, index_dir: Path | str, locales: Iterable[str], *, jobs: int = 1, progress=None
+) -> BuildReport:
     """Index every published article into a new generation and serve it.
 
     ``jobs`` > 1 builds that many locales at once, each in its own process;
     with more jobs than locales, each locale is written by several processes.
+    ``progress``, when given, is called as ``progress(stage, done, total)``.
     """
     global _building
     index_dir = Path(index_dir)
@@ -257,12 +265,16 @@ def build_index(articles: ArticleSet, index_dir: Path | str, locales: Iterable[s
             try:
                 with concurrent.futures.ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
                     futures = {locale: pool.submit(_build_locale_forked, path, locale) for locale in locales}
-                    counts = {locale: future.result() for locale, future in futures.items()}
+                    counts = {}
+                    for locale, future in futures.items():
+                        counts[locale] = future.result()
+                        if progress is not None:
+                            progress(f"indexing {locale}", counts[locale], counts[locale])
             finally:
                 _building = None
         else:
             procs = max(1, jobs // max(1, len(locales)))
-            counts = {locale: _build_locale(path, locale, articles, procs) for locale in locales}
+            counts = {locale: _build_locale(path, locale, articles, procs, progress) for locale in locales}
         manifest = _manifest_for(articles, locales)
         manifest["vocabularies"] = {
             locale: dict(articles_vocabulary(articles, locale).frequencies) for locale in locales if splits_compounds(locale)
@@ -295,7 +307,7 @@ def read_manifest(index_dir: Path, generation: str) -> dict | None:
         return None
 
 
-def _markdown_files(root: Path) -> dict[str, tuple[int, int]]:
+def markdown_files(root: Path) -> dict[str, tuple[int, int]]:
     """``(mtime_ns, size)`` of every ``*.md`` file below ``root``, by path.
 
     The same files as ``root.rglob("*.md")`` (symlinked folders are not
@@ -397,7 +409,7 @@ def update_index(
             if not _usable_manifest(manifest, locales, default_locale):
                 raise RuntimeError("the current generation has no usable manifest: run a full 'kb index'")
         files: dict[str, list] = manifest["files"]
-        on_disk = _markdown_files(root)
+        on_disk = markdown_files(root)
         changed = sorted(p for p, stat in on_disk.items() if p not in files or tuple(files[p][2:]) != stat)
         removed = {p for p in files if p not in on_disk}
         if not changed and not removed:

@@ -176,3 +176,21 @@ def test_snippets_show_corrections_and_synonyms_that_matched(demo_search):
     assert "<mark>refund" in hit.snippet.lower()
     (hit,) = demo_search.search("unsubscibe link ", "en", 1)
     assert "<mark>unsubscribe" in hit.snippet.lower()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("palavra-passe", "reset-password"),
+        ("esqueci a palavra-passe", "reset-password"),
+        ("contactar o suporte", "contact-support"),
+        ("NIF", "billing-address"),
+        ("NIF na fatura", "invoices"),
+        ("alterar a morada de faturação", "invoices"),
+        ("importar ficheiro de contactos", "import-contacts"),
+        ("telemóvel novo autenticação", "two-factor-authentication"),
+    ],
+)
+def test_european_portuguese_words_find_the_brazilian_articles(demo_search, query, expected):
+    ids = [hit.id for hit in demo_search.search(query, "pt", 5)]
+    assert expected in ids, (query, ids)

@@ -28,7 +28,7 @@ WIDTH = 100
 PROJECT = "kb-helpcenter"
 HEADER = (
     "# {title} for the Plumora help center's interface.\n"
-    "# Made with `kb translations extract|update`; see README.md, Translations.\n"
+    "# Made with `kb catalogs extract|update`; see README.md, Translations.\n"
     "# This file is distributed under the same license as the kb-helpcenter project."
 )
 CATALOG_HEADERS = {

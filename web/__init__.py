@@ -16,8 +16,10 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import settings
+from kb.categories import load_categories
 from kb.db import Database
 from kb.rules import load_rules
+from kb.variants import load_variants
 from search.service import SearchIndex
 from translations import ready_catalog_dir
 
@@ -57,6 +59,10 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.extensions["kb.rules"] = load_rules(app.config.get("RULES_FILE"))
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
+    app.extensions["kb.categories"] = load_categories(
+        app.config["ARTICLES_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+    )
+    app.extensions["kb.variants"] = load_variants(app.config["ARTICLES_DIR"])
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"], scorer=app.config["SCORER"]
     )
@@ -65,7 +71,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, channels, contact, pages
+    from . import admin, api, channels, contact, pages, writers
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
@@ -75,6 +81,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.add_template_global(channels.kind_label)
     app.add_template_global(channels.priority_label)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(writers.bp)
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)

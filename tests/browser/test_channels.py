@@ -70,7 +70,7 @@ def test_choosing_a_written_only_kind_turns_chat_and_phone_away_at_once(browser,
         expect(page.locator("#channel-choice[data-loaded-kind=refund]")).to_have_count(1)
         expect(page.locator("#channel-phone")).to_have_attribute("data-reason", "kind")
         expect(page.locator("#channel-chat .reason")).to_have_text(
-            "Ce type de demande se traite uniquement par écrit : envoyez-nous un ticket."
+            "Ce type de demande se traite uniquement par écrit\u00a0: envoyez-nous un ticket."
         )
         expect(page.locator("#channels-refresh")).to_be_hidden()
         page.locator("#kind").select_option("campaign")
