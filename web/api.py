@@ -100,12 +100,13 @@ def suggest():
     return jsonify(suggest_body(search_index(), request.args.get("q", ""), lang, limit))
 
 
-def suggest_body(index: SearchIndex, text: str, lang: str, limit: int) -> dict:
+def suggest_body(index: SearchIndex, text: str, lang: str, limit: int, *, typing: bool = True) -> dict:
     """The answer of ``/api/suggest``, which ``kb search --json`` prints too.
 
-    Needs an application context (for the articles' URLs).
+    Needs an application context (for the articles' URLs). With ``typing``
+    (the API), "did you mean" leaves the word still being typed alone.
     """
-    suggestions = index.suggest(text, lang, limit)
+    suggestions = index.suggest(text, lang, limit, typing=typing)
     body = {
         "query": text,
         "lang": lang,
