@@ -36,9 +36,12 @@ def main():
     """Multilingual help center: articles, search and the contact flow."""
 
 
-def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False, jobs: int = 1) -> int:
-    """Load the articles and build a new index generation; the exit status."""
-    from search.indexing import build_index, update_index
+def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False, jobs: int = 1,
+              paths=None) -> int:
+    """Load the articles and build a new index generation; the exit status.
+
+    ``paths``, with ``changed``: the only files that may have changed."""
+    from search.indexing import build_index, git_snapshot, update_index
 
     from .articles import load_articles
 
@@ -46,15 +49,19 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
     # an instance/ folder) must not appear there.
     _articles_dir_or_exit(config)
     if changed:
-        report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+        try:
+            report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], paths)
+        except ValueError as exc:  # a named file outside the articles folder
+            raise click.UsageError(str(exc)) from None
         errors = report.errors
     else:
         from .progress import Progress
 
         progress = None if quiet else Progress()
         try:
+            git = git_snapshot(config["ARTICLES_DIR"])  # before reading: later edits show in the next --changed
             articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs, progress=progress)
-            report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs, progress=progress)
+            report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs, progress=progress, git=git)
         finally:
             if progress is not None:
                 progress.close()
@@ -87,7 +94,8 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option(
     "--changed", is_flag=True,
-    help="Re-index only the files changed, added or removed since the last build (by mtime and size).",
+    help="Re-index only the files changed, added or removed since the last build: the FILES given, else those git "
+         "names (when the articles are in a git work tree), else those whose mtime or size changed.",
 )
 @click.option(
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -95,7 +103,8 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 )
 @click.option("--watch", is_flag=True, help="Keep running: re-index the changed files whenever an article file is saved (as kb serve --reload-articles does).")
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between looks at the files with --watch.")
-def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, interval: float):
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, interval: float, files: tuple[Path, ...]):
     """Build the search indexes from the article files.
 
     The new indexes are written beside the ones being served and switched to
@@ -103,19 +112,25 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, inte
     be used are reported with their path and line, and skipped. With
     --changed, the new generation is the current one plus the changed
     articles (hard links to its files, never a copy), switched the same way.
+    FILES (implies --changed) are the article files an editor or a watcher
+    saw saved, added or deleted; no other file is looked at.
     """
     config = _config()
     if watch:
+        if files:
+            raise click.UsageError("--watch finds the changed files itself: give no FILES")
         watch_articles(config, interval)
         return
-    sys.exit(run_index(config, strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+    sys.exit(run_index(config, strict=strict, quiet=quiet, changed=changed or bool(files), jobs=jobs,
+                       paths=list(files) if files else None))
 
 
 def watch_articles(config: dict, interval: float, stop=None) -> None:
     """Re-index whenever an article file changes, until ``stop`` is set (or Ctrl-C / SIGTERM).
 
-    Polls the files' mtimes and sizes: no extra dependency, and the same
-    comparison `kb index --changed` makes against its manifest.
+    Polls the files' mtimes and sizes (no extra dependency) and hands the
+    files it saw change to `kb index --changed FILE...`, which then looks at
+    nothing else.
     """
     import signal
     import threading
@@ -135,7 +150,8 @@ def watch_articles(config: dict, interval: float, stop=None) -> None:
             if snapshot != seen:
                 if seen is not None:
                     click.echo(time.strftime("%H:%M:%S ") + "articles changed: re-indexing")
-                run_index(config, changed=True)
+                paths = None if seen is None else sorted(p for p in seen.keys() | snapshot.keys() if seen.get(p) != snapshot.get(p))
+                run_index(config, changed=True, paths=paths)
                 seen = snapshot
             stop.wait(interval)
     except KeyboardInterrupt:
@@ -404,11 +420,13 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool, grid: bool):
 )
 @click.option("--outbox/--no-outbox", "outbox_worker", default=True, show_default=True, help="Also run the outbox sender (emails, webhooks).")
 @click.option("--reload-articles", is_flag=True, help="For writers: re-index an article as soon as its file is saved (runs kb index --watch beside the server).")
-def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool, reload_articles: bool):
+@click.option("--demo", is_flag=True, help="First fill the demo (as `kb demo` does): a staff account and tickets with their emails.")
+def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool, reload_articles: bool, demo: bool):
     """Serve the help center with gunicorn, a production WSGI server.
 
     The database schema is upgraded first, and an outbox sender runs beside
-    the web workers (as `kb outbox send --watch` would).
+    the web workers (as `kb outbox send --watch` would). The address to open
+    and how to sign in to the admin area are printed before serving.
     """
     from search.indexing import current_generation
 
@@ -428,6 +446,10 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
             err=True,
         )
     upgrade(config["DATABASE_URL"])
+    if demo:
+        run_demo(config, config.get("BASE_URL") or local_address(host, port))
+    for line in first_run_lines(config, host, port):
+        click.echo(line)
     helpers = []
     if outbox_worker:
         helpers.append(subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]))
@@ -586,6 +608,83 @@ def sso_link(email, plan, name, account, pin, base_url, next_path):
     if next_path:
         link += f"?next={quote(next_path, safe='/')}"
     click.echo(link)
+
+
+def first_run_lines(config: dict, host: str, port: int) -> list[str]:
+    """What `kb serve` says before serving: where to go, how to sign in, where mail goes."""
+    from sqlalchemy import func, select
+
+    from web.demo import demo_credentials
+
+    from .db import Database
+    from .mail import mail_folder_path
+    from .models import StaffUser
+
+    base = config.get("BASE_URL") or local_address(host, port)
+    database = Database(config["DATABASE_URL"])
+    try:
+        with database.reading() as session:
+            staff = session.scalar(select(func.count()).select_from(StaffUser).where(StaffUser.active.is_(True)))
+    finally:
+        database.dispose()
+    lines = [f"Help center: open {base}/"]
+    credentials = demo_credentials(config["INSTANCE_DIR"])
+    if credentials:
+        lines.append(f"Admin area: {base}/admin/ (sign in as {credentials[0]}, password {credentials[1]})")
+    elif staff:
+        lines.append(f"Admin area: {base}/admin/ (sign in with your staff account)")
+    else:
+        lines.append(f"Admin area: {base}/admin/ (no staff account yet: run `kb staff add EMAIL` or `kb demo`)")
+    if not config["SMTP_URL"]:
+        lines.append(f"Email: KB_SMTP_URL is not set, so emails are written to {mail_folder_path(config)} and listed at {base}/admin/mail")
+    return lines
+
+
+def local_address(host: str, port: int) -> str:
+    """The address to open for a server listening on ``host:port``.
+
+    >>> local_address("0.0.0.0", 8000), local_address("::1", 8080)
+    ('http://127.0.0.1:8000', 'http://[::1]:8080')
+    """
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def run_demo(config: dict, base_url: str | None = None) -> None:
+    from web import create_app
+    from web.demo import fill_demo
+
+    from .db import upgrade
+
+    upgrade(config["DATABASE_URL"])
+    app = create_app()
+    try:
+        report = fill_demo(app, base_url or config.get("BASE_URL") or local_address("127.0.0.1", 8000))
+    finally:
+        app.extensions["kb.db"].dispose()
+    if report.staff_password:
+        click.echo(f"demo staff account {report.staff_email} created, password {report.staff_password}")
+    else:
+        click.echo(f"demo staff account {report.staff_email} already exists")
+    click.echo(f"{report.tickets_added} demo tickets added" if report.tickets_added else "tickets exist already: none added")
+
+
+@main.command()
+def demo():
+    """Fill the help center with a demo: a staff account and a ticket in each language.
+
+    The tickets' emails go through the outbox like real ones (into
+    <instance>/mail/ when KB_SMTP_URL is not set). Run it again and nothing
+    is added twice. The index is built first when none exists.
+    """
+    from search.indexing import current_generation
+
+    config = _config()
+    if current_generation(config["INDEX_DIR"]) is None:
+        status = run_index(config)
+        if status:
+            sys.exit(status)
+    run_demo(config)
 
 
 @main.group()

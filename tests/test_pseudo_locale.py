@@ -172,6 +172,8 @@ PAGES = {
     "home": ("get", f"/{PSEUDO}/", 200),
     "category": ("get", f"/{PSEUDO}/categories/billing", 200),
     "article": ("get", f"/{PSEUDO}/articles/invoices", 200),
+    "article: what was missing": ("get", f"/{PSEUDO}/articles/invoices?answered=no", 200),
+    "article with a table of contents": ("get", f"/{PSEUDO}/articles/support-plans-priority", 200),
     "outdated translation": ("get", f"/{PSEUDO}/articles/contact-support", 200),
     "untranslated article": ("get", f"/{PSEUDO}/articles/webhooks", 200),
     "search with pages": ("get", f"/{PSEUDO}/search?q=support", 200),
@@ -252,7 +254,15 @@ def test_the_pages_show_what_they_must_check(pseudo_client):
     untranslated = pseudo_client.get(f"/{PSEUDO}/articles/webhooks").get_data(as_text=True)
     assert 'class="notice"' in untranslated and '<article lang="en">' in untranslated
     home = pseudo_client.get(f"/{PSEUDO}/").get_data(as_text=True)
-    assert pseudo("Finding your invoices") in home and 'lang="en"' in home and 'class="more"' in home
+    assert 'class="category-card"' in home and 'class="count"' in home and 'class="popular-list"' in home
+    category = pseudo_client.get(f"/{PSEUDO}/categories/developers").get_data(as_text=True)
+    assert 'lang="en"' in category
+    article = pseudo_client.get(f"/{PSEUDO}/articles/support-plans-priority").get_data(as_text=True)
+    assert 'class="toc"' in article and 'id="related-heading"' in article
+    missing = pseudo_client.get(f"/{PSEUDO}/articles/invoices?answered=no").get_data(as_text=True)
+    assert 'id="missing"' in missing
+    no_results = pseudo_client.get(f"/{PSEUDO}/search?q=zzzzqqq").get_data(as_text=True)
+    assert 'class="categories closest-categories"' in no_results and 'id="no-results-contact"' in no_results
 
 
 def test_the_index_not_built_error_page_too(tmp_path, pseudo_catalogs):

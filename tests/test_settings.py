@@ -34,6 +34,9 @@ BAD_VALUES = {
     "KB_OUTBOX_LEASE_SECONDS": "5m",
     "KB_FEEDBACK_RATE_LIMIT": "often",
     "KB_SSO_LINK_SECONDS": "5 minutes",
+    "KB_SITE_NAME": "Acme\nBcc: x@example.com",
+    "KB_LOGO_FILE": "logo.gif",
+    "KB_BRAND_COLOR": "#ffd400",
 }
 # KB_RULES_FILE's content is checked by kb.rules at start-up (tests/test_support_rules.py).
 ANY_TEXT = {

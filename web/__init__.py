@@ -71,7 +71,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, channels, contact, pages, writers
+    from . import admin, api, brand, channels, contact, pages, writers
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
@@ -81,6 +81,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.add_template_global(channels.kind_label)
     app.add_template_global(channels.priority_label)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(brand.bp)
     app.register_blueprint(writers.bp)
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kb.mail import MailFolder, mail_folder_path
 from kb.models import Attachment, OutboxMessage, StaffUser, Ticket
 from kb.rules import PRIORITIES
 
@@ -134,6 +135,23 @@ def attachment(attachment_id: int):
     return send_file(
         attachment_store().path(found.stored_name), mimetype=found.content_type, as_attachment=True, download_name=found.filename
     )
+
+
+@bp.get("/mail")
+@staff_required
+def mail():
+    """The emails caught in the instance's mail folder (no KB_SMTP_URL set)."""
+    folder = MailFolder(mail_folder_path(current_app.config))
+    return render_template("admin/mail.html", messages=folder.messages(), smtp=bool(current_app.config.get("SMTP_URL")))
+
+
+@bp.get("/mail/<name>")
+@staff_required
+def mail_message(name: str):
+    found = MailFolder(mail_folder_path(current_app.config)).message(name)
+    if found is None:
+        abort(404)
+    return render_template("admin/mail_message.html", message=found)
 
 
 def _safe_next(target: str | None) -> str:

@@ -1,7 +1,9 @@
 """The contact flow: a subject, the articles that may answer it, then the ticket form.
 
-Each step is a server-rendered page, so the flow works without JavaScript;
-``static/contact.js`` adds live suggestions to the subject field.
+With JavaScript it is one page: suggestions appear under the subject as the
+customer types (``static/combobox.js``), "None of these answers my question"
+sits right below them and reveals the ticket form in place, subject kept
+(``static/contact.js``). Without it, each step is a server-rendered page:
 
 1. ``/<locale>/contact``: the subject form.
 2. ``/<locale>/contact/suggestions``: articles matching the subject, and
@@ -26,12 +28,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kb.attachments import AttachmentRejected, StoredFile
 from kb.feedback import record_answer
 from kb.mail import is_one_line
-from kb.models import utcnow
+from kb.models import OutboxMessage, utcnow
 from kb.tickets import TicketRequest, create_ticket, latest_ticket_since, ticket_by_link
 
 from . import pages, search_index
@@ -71,7 +74,10 @@ def suggestions_for(subject: str) -> list:
 
 @bp.get("/<locale>/contact")
 def start():
-    return render_template("contact/subject.html", subject=request.args.get("subject", ""), error=None)
+    """The subject, its suggestions and, hidden until "None of these answers my question", the form."""
+    subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
+    form = TicketForm(formdata=None, data=signed_in_details(subject))
+    return render_template("contact/subject.html", subject=subject, error=None, **ticket_form_context(form, kept=[]))
 
 
 @bp.get("/<locale>/contact/suggestions")
@@ -132,8 +138,7 @@ def ticket():
         if subject_problem(subject):
             # The form comes only after the suggestions: start there.
             return redirect(url_for(".start", subject=subject))
-        customer = current_customer()
-        form = TicketForm(formdata=None, data={"subject": subject, "email": customer.email or "", "name": customer.name or ""})
+        form = TicketForm(formdata=None, data=signed_in_details(subject))
         return render_ticket_form(form, kept=[])
     return submit_ticket()
 
@@ -221,10 +226,24 @@ def confirmation(token: str):
     found = ticket_by_link(database(), token) if len(token) <= 100 else None
     if found is None:
         abort(404)
-    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found, **promise(found, html=True)))
+    response = current_app.make_response(
+        render_template("contact/confirmation.html", ticket=found, email_status=confirmation_status(found), **promise(found, html=True))
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def confirmation_status(ticket) -> str:
+    """Where the customer's confirmation email is: "sent", "pending" or "dead"."""
+    with database().reading() as db:
+        status = db.scalar(
+            select(OutboxMessage.status)
+            .where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.kind == "email", OutboxMessage.recipient == ticket.email)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+        )
+    return status or "pending"
 
 
 def recent_ticket_by_address(email: str) -> bool:
@@ -237,7 +256,19 @@ def recent_ticket_by_address(email: str) -> bool:
     return latest_ticket_since(database(), email, since) is not None
 
 
+def signed_in_details(subject: str) -> dict:
+    """A new form's first values: the subject, and the signed-in customer's address and name."""
+    customer = current_customer()
+    return {"subject": subject, "email": customer.email or "", "name": customer.name or ""}
+
+
 def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200, recent_by_address=False):
+    context = ticket_form_context(form, kept, errors=errors, notice=notice, recent_by_address=recent_by_address)
+    return render_template("contact/ticket.html", **context), status
+
+
+def ticket_form_context(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, recent_by_address=False) -> dict:
+    """What contact/_ticket_form.html needs, on its own page or on the contact page."""
     config = current_app.config
     form.set_kind_choices(kind_choices())
     key, _shown_at = read_form_token(form.started.data)
@@ -247,21 +278,17 @@ def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), n
     form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
     form.website.data = ""
     form.send_anyway.data = False
-    return (
-        render_template(
-            "contact/ticket.html",
-            form=form,
-            kept=kept,
-            errors=list(errors),
-            notice=notice,
-            recent_by_address=recent_by_address,
-            recent_hours=rules().recent_ticket_hours,
-            **channel_view(decision_for(form.kind.data)),
-            max_count=config["ATTACHMENT_MAX_COUNT"],
-            max_megabytes=_megabytes(config["ATTACHMENT_MAX_BYTES"]),
-        ),
-        status,
-    )
+    return {
+        "form": form,
+        "kept": kept,
+        "errors": list(errors),
+        "notice": notice,
+        "recent_by_address": recent_by_address,
+        "recent_hours": rules().recent_ticket_hours,
+        **channel_view(decision_for(form.kind.data)),
+        "max_count": config["ATTACHMENT_MAX_COUNT"],
+        "max_megabytes": _megabytes(config["ATTACHMENT_MAX_BYTES"]),
+    }
 
 
 def receive_uploads(room: int) -> tuple[list[StoredFile], list[str]]:
