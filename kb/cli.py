@@ -434,6 +434,7 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
     from web.server import serve_app
 
     config = _config()
+    _rules(config)  # a bad rules file stops here, before any worker starts
     if build_first or (build_first is None and current_generation(config["INDEX_DIR"]) is None):
         status = run_index(config)
         if status:
@@ -461,6 +462,152 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
             helper.terminate()
         for helper in helpers:
             helper.wait(timeout=30)
+
+
+def _rules(config: dict):
+    from .rules import RulesError, load_rules
+
+    try:
+        return load_rules(config["RULES_FILE"])
+    except RulesError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"the support rules have {len(exc.problems)} problem(s); nothing was started") from None
+
+
+@main.command("check-rules")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def check_rules(path: Path | None):
+    """Check the support rules file (default: KB_RULES_FILE, else the shipped rules).
+
+    Each problem is printed as path:line: problem, and the exit status is 1.
+    """
+    config = _config()
+    if path is not None:
+        config = {**config, "RULES_FILE": path.resolve()}
+    rules = _rules(config)
+    click.echo(
+        f"{rules.path}: {len(rules.plans)} plans, {len(rules.kinds)} kinds of request, "
+        f"{len(rules.holidays)} holidays, time zone {rules.time_zone.key}: no problem found"
+    )
+
+
+@main.command()
+@click.option("--plan", default=None, help="The customer's plan, as the rules name it (default: an anonymous visitor).")
+@click.option("--kind", default=None, help="Kind of request, as the rules name it (default: not chosen yet).")
+@click.option("--lang", "-l", default=None, help="The customer's language (default: KB_DEFAULT_LOCALE).")
+@click.option("--at", "moment", default=None, help="Moment to decide for, ISO 8601 with its offset, e.g. 2026-11-23T19:00+01:00 (default: now).")
+@click.option("--tz", "zone_name", default=None, help="The customer's time zone, e.g. America/New_York (default: the language's, from the rules).")
+@click.option("--recent-ticket-at", default=None, help="Pretend the customer sent a ticket at this ISO 8601 moment (checks the recent-request notice).")
+@click.option("--json", "as_json", is_flag=True, help='Print {"channels": [{"code", "state", "reason", ...}]} as JSON.')
+def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
+    """Show which support channels a customer gets, and why, as the contact form would.
+
+    For a support manager checking a change of the rules file: the decision
+    and its reasons, in the customer's language, with times in the support
+    team's zone and the customer's.
+    """
+    import datetime as dt
+
+    from babel.support import Translations
+
+    from translations import ready_catalog_dir
+
+    from .channels import Customer, RecentTicket, answer_time, channel_label, customer_zone, decide, explain, words
+
+    config = _config()
+    rules = _rules(config)
+    lang = lang or config["DEFAULT_LOCALE"]
+    if plan is not None and plan not in rules.plans:
+        raise click.BadParameter(f"expected one of {', '.join(rules.plans)}", param_hint="--plan")
+    if kind is not None and kind not in rules.kinds:
+        raise click.BadParameter(f"expected one of {', '.join(rules.kinds)}", param_hint="--kind")
+    if zone_name is not None and customer_zone(rules, lang, zone_name).key != zone_name:
+        raise click.BadParameter(f"{zone_name!r} is not a time zone such as Europe/Paris", param_hint="--tz")
+
+    def parse_moment(value, hint):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter("expected an ISO 8601 moment such as 2026-11-23T19:00+01:00", param_hint=hint) from None
+        if parsed.tzinfo is None:
+            raise click.BadParameter("add the offset, e.g. +01:00 or Z", param_hint=hint)
+        return parsed
+
+    at = parse_moment(moment, "--at") if moment else dt.datetime.now(dt.UTC)
+    recent = RecentTicket("PLM-EXAMPLE", parse_moment(recent_ticket_at, "--recent-ticket-at")) if recent_ticket_at else None
+    customer = Customer(email="customer@example.com", plan=plan, pin="000000") if plan else Customer()
+    decision = decide(rules, customer, kind, lang, at, recent)
+    catalogs = ready_catalog_dir(config["INSTANCE_DIR"] / "translations")
+    translations = Translations.load(str(catalogs), [lang])
+    zone = customer_zone(rules, lang, zone_name)
+    say = words(translations, lang, zone, decision)
+    rows = []
+    for choice in decision.channels:
+        row = {
+            "code": choice.code,
+            "state": choice.state,
+            "reason": explain(choice, decision, translations, lang, zone),
+            **choice.to_dict(),
+            "hours": say.hours(choice.channel, at),
+        }
+        if choice.first_answer_hours:
+            row["answer_time"] = answer_time(choice.first_answer_hours, translations)
+        rows.append(row)
+    body = {
+        "plan": decision.plan.code,
+        "signed_in": decision.signed_in,
+        "kind": kind,
+        "lang": lang,
+        "at": at.isoformat(),
+        "time_zone": zone.key,
+        "recent_ticket": bool(decision.recent_ticket),
+        "channels": rows,
+    }
+    if as_json:
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    who = f"plan {decision.plan.name}" if decision.signed_in else f"anonymous visitor (plan {decision.plan.name})"
+    click.echo(f"{who}, kind {kind or '(not chosen)'}, language {lang}, at {at.isoformat()}, customer's zone {zone.key}")
+    if decision.recent_ticket:
+        click.echo(f"first: the recent-request notice (a ticket younger than {rules.recent_ticket_hours} h)")
+    for row in rows:
+        label = channel_label(row["code"], translations)
+        click.echo(f"{row['code']:<7} {row['state']:<12} {row['reason_code']:<15} {label}: {row['reason']}")
+        click.echo(f"{'':<36} {row['hours']}" + (f" — {row['answer_time']}" if "answer_time" in row else ""))
+
+
+@main.command("sso-link")
+@click.option("--email", required=True, help="The customer's email address.")
+@click.option("--plan", required=True, help="The customer's plan, as the rules name it.")
+@click.option("--name", default="", help="The customer's name.")
+@click.option("--account", default="", help="The customer's account identifier.")
+@click.option("--pin", default="", help="The customer's support PIN (shown beside chat and phone).")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, help="Address of the help center.")
+@click.option("--next", "next_path", default="", help="Page to open after signing in, e.g. /fr/contact (default: the contact page).")
+def sso_link(email, plan, name, account, pin, base_url, next_path):
+    """Make a sign-in link as the main product would (for tests and the demo).
+
+    Signed with KB_SSO_SECRET, valid for KB_SSO_LINK_SECONDS.
+    """
+    from urllib.parse import quote
+
+    from .sso import SignInRefused, make_token
+
+    config = _config()
+    rules = _rules(config)
+    if plan not in rules.plans:
+        raise click.BadParameter(f"expected one of {', '.join(rules.plans)}", param_hint="--plan")
+    if not config["SSO_SECRET"]:
+        raise click.UsageError("set KB_SSO_SECRET, the key shared with the main product")
+    try:
+        token = make_token(config["SSO_SECRET"], email=email, plan=plan, name=name, account=account, pin=pin)
+    except SignInRefused as exc:
+        raise click.BadParameter(str(exc), param_hint="--email") from None
+    link = f"{base_url.rstrip('/')}/sso/{token}"
+    if next_path:
+        link += f"?next={quote(next_path, safe='/')}"
+    click.echo(link)
 
 
 def first_run_lines(config: dict, host: str, port: int) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -35,6 +35,13 @@ class Ticket(Base):
     list_id: Mapped[str | None] = mapped_column(String(100))
     # Articles offered before the ticket: [{"id", "locale", "title"}...].
     suggested: Mapped[list] = mapped_column(JSON, default=list)
+    # From the support rules: the signed-in customer's plan (None: anonymous)
+    # and the priority it gives (urgent, high, normal, low).
+    priority: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal", index=True)
+    plan: Mapped[str | None] = mapped_column(String(32))
+
+    # The 24-hour notice looks up a customer's latest ticket by address.
+    __table_args__ = (Index("ix_tickets_email_created_at", "email", "created_at"),)
 
     attachments: Mapped[list[Attachment]] = relationship(back_populates="ticket", order_by="Attachment.id")
 

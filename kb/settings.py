@@ -67,6 +67,11 @@ def directory(under_instance: str | None = None) -> Parser:
     return parse
 
 
+def optional_file(raw: str | None, config: Mapping[str, Any]) -> Path | None:
+    """A file, made absolute; unset, None (the caller's default applies)."""
+    return Path(raw).resolve() if raw else None
+
+
 def integer(minimum: int) -> Parser:
     """A whole number of at least ``minimum``.
 
@@ -320,6 +325,19 @@ SETTINGS = (
         "(WCAG AA) with white text on it and against the light backgrounds it is shown on; dark mode uses a lighter "
         "mix of it for links. The favicon is drawn in it.",
     ),
+    Setting(
+        "KB_RULES_FILE", None, optional_file,
+        "YAML file of the support rules: plans, channels, opening hours and time zone, holidays, languages, request kinds, "
+        "answer times, phone numbers and chat address (see [docs/support-rules.md](docs/support-rules.md)). Checked at "
+        "start-up: a bad file stops `kb serve` with `path:line: problem`.",
+        "the shipped `kb/default_rules.yaml`",
+    ),
+    Setting(
+        "KB_SSO_SECRET", None, text,
+        "Key shared with the main product, which signs each customer's sign-in link (email, name, account, plan, support PIN).",
+        "none (everyone is anonymous)",
+    ),
+    Setting("KB_SSO_LINK_SECONDS", "300", integer(1), "How long a sign-in link stays valid, in seconds."),
     Setting(
         "KB_PROXY_HOPS", "0", integer(0),
         "Reverse proxies or load balancers in front of `kb serve` whose `X-Forwarded-For`/`-Proto`/`-Host` are trusted "

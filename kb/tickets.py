@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .attachments import StoredFile
 from .db import Database
-from .models import Attachment, Ticket
+from .models import Attachment, Ticket, utcnow
 
 NUMBER_PREFIX = "PLM-"
 # No 0/O, 1/I/L, 5/S or 8/B: a number read out on the phone is not misheard.
 NUMBER_ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"
 NUMBER_LENGTH = 6
-
-KINDS = ("account", "billing", "campaign", "deliverability", "contacts", "api", "other")
-
 
 def new_ticket_number() -> str:
     """A short number a customer can read out: ``PLM-`` and six unambiguous characters.
@@ -48,6 +46,9 @@ class TicketRequest:
     list_id: str | None = None
     suggested: list[dict] = field(default_factory=list)
     attachments: list[StoredFile] = field(default_factory=list)
+    priority: str = "normal"
+    plan: str | None = None
+    created_at: dt.datetime | None = None  # default: now
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ def create_ticket(
             message_id=request.message_id or None,
             list_id=request.list_id or None,
             suggested=list(request.suggested),
+            priority=request.priority,
+            plan=request.plan,
+            created_at=request.created_at or utcnow(),
         )
         ticket.attachments = [
             Attachment(filename=f.filename, stored_name=f.stored_name, content_type=f.content_type, size=f.size)
@@ -103,6 +107,20 @@ def ticket_by_link(database: Database, token: str) -> Ticket | None:
         if ticket is not None:
             ticket.attachments  # loaded while the session is open
         return ticket
+
+
+def latest_ticket_since(database: Database, email: str, since: dt.datetime) -> Ticket | None:
+    """The newest ticket from ``email`` created after ``since``, or None."""
+    with database.reading() as session:
+        ticket = session.scalar(
+            select(Ticket)
+            .where(func.lower(Ticket.email) == email.strip().lower(), Ticket.created_at > since.astimezone(dt.UTC))
+            .order_by(Ticket.created_at.desc())
+            .limit(1)
+        )
+    if ticket is not None and ticket.created_at.tzinfo is None:
+        ticket.created_at = ticket.created_at.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without its zone
+    return ticket
 
 
 def claimed_attachment_names(database: Database) -> set[str]:

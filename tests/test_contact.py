@@ -120,9 +120,9 @@ def test_ticket_form_markup(client):
     for field_id in ("email", "name", "subject", "kind", "message_id", "list_id", "description", "attachments"):
         assert page.find(id=field_id), field_id
         assert page.find("label", attrs={"for": field_id}), field_id
-    # One channel is said, not offered as a choice of one.
-    assert not page.select("#channel-choice input[type=radio]")
-    assert [c["value"] for c in page.select("#channel-choice input[name=channel]")] == ["ticket"]
+    # The channel choices sit in the form, before its button: the ticket open, chat and phone as the rules say.
+    assert [c["id"] for c in page.select("#channel-choice .channel")] == ["channel-ticket", "channel-chat", "channel-phone"]
+    assert page.select_one("#channel-choice").find_next("button")["id"] == "send-request"
     assert page.find(id="website").find_parent(class_="honeypot")["aria-hidden"] == "true"
 
 
@@ -148,7 +148,6 @@ def test_ticket_form_markup(client):
         ("message_id", "msg 1; drop", "message ID has only"),
         ("message_id", "m" * 101, "under 100"),
         ("list_id", "list/../../x", "list ID has only"),
-        ("channel", "carrier-pigeon", "Not a valid choice"),
     ],
 )
 def test_bad_input_on_each_field_is_refused_and_everything_kept(client, app, field, value, message):
@@ -156,7 +155,7 @@ def test_bad_input_on_each_field_is_refused_and_everything_kept(client, app, fie
     response = submit(client, form_page, **{field: value})
     assert response.status_code == 422
     page = soup(response)
-    error = page.find(id=f"{field}-error") if field != "channel" else page.select_one("#channel-choice .field-error")
+    error = page.find(id=f"{field}-error")
     assert error is not None and message in error.text, page.find(id="error-summary")
     kept = form_values(response, "ticket-form")
     expected = ticket_values(**{field: value})
@@ -287,13 +286,14 @@ def test_ticket_submissions_are_rate_limited_per_client_with_input_kept(app_conf
     app.extensions["kb.db"].upgrade()
     client = app.test_client()
     assert submit(client, open_ticket_form(client)).status_code == 303
-    assert submit(client, open_ticket_form(client, subject="second problem")).status_code == 303
-    limited = submit(client, open_ticket_form(client, subject="third problem"), description="A third request that must not be lost.")
+    # The same customer again: past the recent-request notice.
+    assert submit(client, open_ticket_form(client, subject="second problem"), send_anyway="y").status_code == 303
+    limited = submit(client, open_ticket_form(client, subject="third problem"), description="A third request that must not be lost.", send_anyway="y")
     assert limited.status_code == 429
     assert form_values(limited, "ticket-form")["description"] == "A third request that must not be lost."
     other_client = app.test_client()
     other = client_from(other_client, "10.0.0.2")
-    assert submit(other, open_ticket_form(other)).status_code == 303
+    assert submit(other, open_ticket_form(other), send_anyway="y").status_code == 303
     assert count(app, Ticket) == 3
     app.extensions["kb.db"].dispose()
 
@@ -349,6 +349,9 @@ def test_the_contact_page_holds_the_ticket_form_hidden_until_asked(client, local
     assert section.find(id="ticket-heading")["tabindex"] == "-1" and section["data-announce"]
     form = section.find("form", id="ticket-form")
     assert form["action"] == f"/{locale}/contact/ticket" and form.find(id="subject")["value"] == "facture"
+    # The channel choices come with the form, from the same template as its own page.
+    assert [c["id"] for c in form.select("#channel-choice .channel")] == ["channel-ticket", "channel-chat", "channel-phone"]
+    assert form.select_one("#channel-choice")["data-url"] == f"/{locale}/contact/channels"
     offer = page.find(id="none-helps")
     assert offer.has_attr("hidden") and offer.button["aria-controls"] == "ticket-section"
     # "None of these answers" follows the suggestions directly.

@@ -104,7 +104,7 @@ def test_smtp_down_at_submission_then_mail_delivered_later(smtp_app, smtp_port):
     assert confirmation["Content-Language"] == "fr" and ticket.number in confirmation["Subject"]
     assert "/fr/contact/tickets/" in confirmation.get_content() and ticket.number in confirmation.get_content()
     assert inbox.envelopes[1].rcpt_tos == [smtp_app.config["SUPPORT_INBOX"]]
-    assert support["Reply-To"] == "ana@example.com" and support["Subject"] == f"[{ticket.number}] campagne bloquée"
+    assert support["Reply-To"] == "ana@example.com" and support["Subject"] == f"[Normal] [{ticket.number}] campagne bloquée"
     body = support.get_body(("plain",)).get_content()
     assert "msg-2041" in body and "newsletter-fr" in body and ticket.suggested[0]["title"] in body
     files = [(part.get_filename(), part.get_content()) for part in support.iter_attachments()]
@@ -234,7 +234,7 @@ def test_confirmation_email_and_pages_speak_the_customers_language(app_config, t
     assert "Écrire à l'équipe d'assistance" in form_page.get_data(as_text=True)
     submit(client, form_page, locale="fr", name="Élodie")
     english = app.test_client()
-    submit(english, open_ticket_form(english, locale="en"), locale="en")
+    submit(english, open_ticket_form(english, locale="en"), locale="en", email="bo@example.com")
     french_mail, support_mail, english_mail, _support = (message_from_bytes(m.payload, policy=policy.default) for m in outbox(app))
     assert french_mail["Subject"].startswith("Nous avons bien reçu votre demande PLM-")
     assert french_mail.get_content().startswith("Bonjour Élodie,")

@@ -264,7 +264,7 @@ def test_untranslated_article_notice_is_in_the_visitors_language_and_links_the_v
 
 @pytest.mark.parametrize(
     ("locale", "date"),
-    [("en", "October 14, 2026"), ("de", "18. Juni 2026"), ("fr", "14 octobre 2026"), ("pt", "14 de outubro de 2026")],
+    [("en", "November 29, 2026"), ("de", "29. November 2026"), ("fr", "29 novembre 2026"), ("pt", "29 de novembro de 2026")],
 )
 def test_dates_are_written_the_visitors_way(client, locale, date):
     assert date in client.get(f"/{locale}/articles/contact-support").get_data(as_text=True)
@@ -287,11 +287,11 @@ def test_numbers_and_plurals_follow_the_language(app):
 def test_an_outdated_translation_says_so_and_links_the_source(client):
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(client.get("/de/articles/contact-support").get_data(as_text=True), "html.parser")
+    soup = BeautifulSoup(client.get("/fr/articles/spf-dkim").get_data(as_text=True), "html.parser")
     notice = soup.select_one(".notice")
-    assert "neuesten Änderungen" in notice.get_text()
-    assert notice.a["href"] == "/en/articles/contact-support" and notice.a.get_text() == "Aktuelle Fassung auf Englisch lesen"
-    assert BeautifulSoup(client.get("/de/articles/invoices").get_data(as_text=True), "html.parser").select_one(".notice") is None
+    assert "dernières modifications" in notice.get_text()
+    assert notice.a["href"] == "/en/articles/spf-dkim" and notice.a.get_text() == "Lire la version la plus récente, en anglais"
+    assert BeautifulSoup(client.get("/fr/articles/invoices").get_data(as_text=True), "html.parser").select_one(".notice") is None
 
 
 def test_search_page_offers_a_correction_when_nothing_matches(client):

@@ -33,11 +33,16 @@ BAD_VALUES = {
     "KB_BASE_URL": "help.example.com",
     "KB_OUTBOX_LEASE_SECONDS": "5m",
     "KB_FEEDBACK_RATE_LIMIT": "often",
+    "KB_SSO_LINK_SECONDS": "5 minutes",
     "KB_SITE_NAME": "Acme\nBcc: x@example.com",
     "KB_LOGO_FILE": "logo.gif",
     "KB_BRAND_COLOR": "#ffd400",
 }
-ANY_TEXT = {"KB_INSTANCE_DIR", "KB_ARTICLES_DIR", "KB_INDEX_DIR", "KB_DATABASE_URL", "KB_SECRET_KEY", "KB_ATTACHMENTS_DIR"}
+# KB_RULES_FILE's content is checked by kb.rules at start-up (tests/test_support_rules.py).
+ANY_TEXT = {
+    "KB_INSTANCE_DIR", "KB_ARTICLES_DIR", "KB_INDEX_DIR", "KB_DATABASE_URL", "KB_SECRET_KEY", "KB_ATTACHMENTS_DIR",
+    "KB_RULES_FILE", "KB_SSO_SECRET",
+}
 
 
 def test_every_setting_is_either_checked_here_or_takes_any_text():

@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kb import settings
 from kb.categories import load_categories
 from kb.db import Database
+from kb.rules import load_rules
 from kb.variants import load_variants
 from search.service import SearchIndex
 from translations import ready_catalog_dir
@@ -54,6 +55,8 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         # X-Forwarded-* headers, trusted from that many proxies only.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # Read and checked now: a bad rules file stops the start (RulesError), never a page later.
+    app.extensions["kb.rules"] = load_rules(app.config.get("RULES_FILE"))
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
 
     app.extensions["kb.categories"] = load_categories(
@@ -68,12 +71,15 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, brand, contact, pages, writers
+    from . import admin, api, brand, channels, contact, pages, writers
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(contact.bp)
+    app.register_blueprint(channels.bp)
+    app.add_template_global(channels.kind_label)
+    app.add_template_global(channels.priority_label)
     app.register_blueprint(admin.bp)
     app.register_blueprint(brand.bp)
     app.register_blueprint(writers.bp)

@@ -6,19 +6,26 @@ import functools
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.mail import MailFolder, mail_folder_path
 from kb.models import Attachment, OutboxMessage, StaffUser, Ticket
+from kb.rules import PRIORITIES
 
 from .extensions import attachment_store, configured_limit, database, limiter, rerenders
-from .forms import KIND_LABELS, LoginForm
+from .forms import LoginForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 TICKETS_PER_PAGE = 25
+# Orders of the ticket list: newest first, or highest priority first (newest first within one).
+PRIORITY_RANK = case({code: rank for rank, code in enumerate(PRIORITIES)}, value=Ticket.priority, else_=len(PRIORITIES))
+SORTS = {
+    "newest": (Ticket.created_at.desc(), Ticket.id.desc()),
+    "priority": (PRIORITY_RANK, Ticket.created_at.desc(), Ticket.id.desc()),
+}
 # Compared against when the email is unknown, so both cases take as long.
 _UNKNOWN_USER_HASH = generate_password_hash("not a real password")
 
@@ -95,14 +102,15 @@ def tickets():
     requested = request.args.get("page", "1")
     # Plain digits of a sane length only: a huge number overflowed the database's integers.
     page = int(requested) if requested.isascii() and requested.isdigit() and len(requested) <= 9 else 1
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
     with database().reading() as db:
         total = db.scalar(select(func.count()).select_from(Ticket))
         pages = max(1, -(-total // TICKETS_PER_PAGE))
         page = min(max(page, 1), pages)
         rows = db.scalars(
-            select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset((page - 1) * TICKETS_PER_PAGE).limit(TICKETS_PER_PAGE)
+            select(Ticket).order_by(*SORTS[sort]).offset((page - 1) * TICKETS_PER_PAGE).limit(TICKETS_PER_PAGE)
         ).all()
-    return render_template("admin/tickets.html", tickets=rows, page=page, pages=pages, total=total, kind_labels=KIND_LABELS)
+    return render_template("admin/tickets.html", tickets=rows, page=page, pages=pages, total=total, sort=sort)
 
 
 @bp.get("/tickets/<number>")
@@ -113,7 +121,7 @@ def ticket(number: str):
         if found is None:
             abort(404)
         messages = db.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == found.id).order_by(OutboxMessage.id)).all()
-    return render_template("admin/ticket.html", ticket=found, messages=messages, kind_labels=KIND_LABELS)
+    return render_template("admin/ticket.html", ticket=found, messages=messages)
 
 
 @bp.get("/attachments/<int:attachment_id>")

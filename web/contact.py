@@ -18,6 +18,7 @@ sits right below them and reveals the ticket form in place, subject kept
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -29,18 +30,17 @@ from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms.fields.choices import SelectChoice
 
 from kb.attachments import AttachmentRejected, StoredFile
 from kb.feedback import record_answer
 from kb.mail import is_one_line
 from kb.models import OutboxMessage, utcnow
-from kb.tickets import TicketRequest, create_ticket, ticket_by_link
+from kb.tickets import TicketRequest, create_ticket, latest_ticket_since, ticket_by_link
 
 from . import pages, search_index
-from .channels import available_channels
+from .channels import channel_view, current_customer, decision_for, kind_choices, now, promise, remember_ticket, rules
 from .extensions import accepted, attachment_store, configured_limit, database, limiter, rerenders
-from .forms import KIND_LABELS, SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
+from .forms import SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
 from .notifications import enqueue_ticket_messages
 
 bp = Blueprint("contact", __name__)
@@ -76,8 +76,7 @@ def suggestions_for(subject: str) -> list:
 def start():
     """The subject, its suggestions and, hidden until "None of these answers my question", the form."""
     subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
-    channels = available_channels(g.locale)
-    form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
+    form = TicketForm(formdata=None, data=signed_in_details(subject))
     return render_template("contact/subject.html", subject=subject, error=None, **ticket_form_context(form, kept=[]))
 
 
@@ -139,8 +138,7 @@ def ticket():
         if subject_problem(subject):
             # The form comes only after the suggestions: start there.
             return redirect(url_for(".start", subject=subject))
-        channels = available_channels(g.locale)
-        form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
+        form = TicketForm(formdata=None, data=signed_in_details(subject))
         return render_ticket_form(form, kept=[])
     return submit_ticket()
 
@@ -148,8 +146,12 @@ def ticket():
 def submit_ticket():
     config = current_app.config
     form = TicketForm()
-    set_channel_choices(form)
+    form.set_kind_choices(kind_choices())
     kept = load_kept(form.kept_attachments.data)
+    if request.form.get("refresh"):
+        # Without JavaScript: the channel choices again, for the kind now chosen.
+        received, upload_problems = receive_uploads(room=config["ATTACHMENT_MAX_COUNT"] - len(kept))
+        return render_ticket_form(form, kept + received, errors=upload_problems)
     if form.website.data:
         return render_ticket_form(form, kept, notice=_("We could not accept this form. Please try again."), status=400)
     key, shown_at = read_form_token(form.started.data)
@@ -163,11 +165,17 @@ def submit_ticket():
     if not valid or upload_problems or too_fast:
         notice = _("Please take a moment to check your request, then send it again.") if too_fast else None
         return render_ticket_form(form, kept, errors=upload_problems, notice=notice, status=422)
+    if not form.send_anyway.data and recent_ticket_by_address(form.email.data):
+        return render_ticket_form(form, kept, recent_by_address=True)
     if form.kind.data != "campaign":
         form.message_id.data = form.list_id.data = None
+    customer = current_customer()
     ticket_request = TicketRequest(
         locale=g.locale,
-        channel=form.channel.data,
+        channel="ticket",
+        priority=rules().priority_of(customer.plan if customer.signed_in else None),
+        plan=customer.plan,
+        created_at=now(),
         kind=form.kind.data,
         email=form.email.data,
         name=form.name.data,
@@ -180,12 +188,15 @@ def submit_ticket():
     )
     link_token = ticket_link_token(key)
     try:
-        create_ticket(database(), ticket_request, enqueue_ticket_messages, link_token=link_token)
+        number = create_ticket(database(), ticket_request, enqueue_ticket_messages, link_token=link_token).number
     except IntegrityError:
         # The same form, sent at the same moment, was stored first.
-        if ticket_by_link(database(), link_token) is None:
+        first = ticket_by_link(database(), link_token)
+        if first is None:
             raise
+        number = first.number
     session.pop("contact_opened", None)
+    remember_ticket(number, link_token)
     return redirect_to_confirmation(g.locale, link_token)
 
 
@@ -197,7 +208,7 @@ def redirect_to_confirmation(locale: str, link_token: str):
 def ticket_refused(reason: str):
     """The form as sent, shown again when CSRF or the rate limit refused it."""
     form = TicketForm(formdata=request.form)
-    set_channel_choices(form)
+    form.set_kind_choices(kind_choices())
     kept = load_kept(form.kept_attachments.data)
     if reason == "rate":
         notice = _("You have sent several requests in a short time. Please wait a few minutes, then send this one: everything you typed is kept.")
@@ -216,7 +227,7 @@ def confirmation(token: str):
     if found is None:
         abort(404)
     response = current_app.make_response(
-        render_template("contact/confirmation.html", ticket=found, email_status=confirmation_status(found))
+        render_template("contact/confirmation.html", ticket=found, email_status=confirmation_status(found), **promise(found, html=True))
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -235,31 +246,46 @@ def confirmation_status(ticket) -> str:
     return status or "pending"
 
 
-def set_channel_choices(form: TicketForm) -> None:
-    form.channel.choices = [SelectChoice(c.code, c.label) for c in available_channels(g.locale, form.kind.data)]
+def recent_ticket_by_address(email: str) -> bool:
+    """Whether ``email`` sent a request within the rules' notice time.
+
+    Only yes or no: whoever typed the address may not own it, so the
+    ticket's number is never shown for a typed address.
+    """
+    since = now() - dt.timedelta(hours=rules().recent_ticket_hours)
+    return latest_ticket_since(database(), email, since) is not None
 
 
-def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200):
-    return render_template("contact/ticket.html", **ticket_form_context(form, kept, errors=errors, notice=notice)), status
+def signed_in_details(subject: str) -> dict:
+    """A new form's first values: the subject, and the signed-in customer's address and name."""
+    customer = current_customer()
+    return {"subject": subject, "email": customer.email or "", "name": customer.name or ""}
 
 
-def ticket_form_context(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None) -> dict:
+def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200, recent_by_address=False):
+    context = ticket_form_context(form, kept, errors=errors, notice=notice, recent_by_address=recent_by_address)
+    return render_template("contact/ticket.html", **context), status
+
+
+def ticket_form_context(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, recent_by_address=False) -> dict:
     """What contact/_ticket_form.html needs, on its own page or on the contact page."""
     config = current_app.config
-    set_channel_choices(form)
+    form.set_kind_choices(kind_choices())
     key, _shown_at = read_form_token(form.started.data)
     # A form shown again keeps its key (sending the corrected form twice still
     # makes one ticket) and gets a new time (a too-fast robot waits again).
     form.started.data = form_serializer().dumps(key or secrets.token_urlsafe(24))
     form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
     form.website.data = ""
+    form.send_anyway.data = False
     return {
         "form": form,
         "kept": kept,
         "errors": list(errors),
         "notice": notice,
-        "channels": available_channels(g.locale, form.kind.data),
-        "kind_labels": KIND_LABELS,
+        "recent_by_address": recent_by_address,
+        "recent_hours": rules().recent_ticket_hours,
+        **channel_view(decision_for(form.kind.data)),
         "max_count": config["ATTACHMENT_MAX_COUNT"],
         "max_megabytes": _megabytes(config["ATTACHMENT_MAX_BYTES"]),
     }

@@ -73,6 +73,8 @@ def fill_demo(app: Flask, base_url: str = "http://127.0.0.1:8000") -> DemoReport
             request = TicketRequest(
                 locale=locale, channel="ticket", kind=kind, name=name, subject=subject, description=description,
                 email=f"{ascii_word(name.split()[0])}@example.com",
+                # Anonymous customers, as the rules rank them.
+                priority=app.extensions["kb.rules"].priority_of(None),
             )
             # The emails carry a link to the confirmation page: build it as a request would.
             with app.test_request_context(f"/{locale}/contact/ticket", base_url=base_url):

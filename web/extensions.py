@@ -66,5 +66,10 @@ def configured_limit(name: str) -> Callable[[], str]:
 
 
 def accepted(response) -> bool:
-    """Only a form that was accepted counts: a refused one (422) is the customer's mistake, not abuse."""
-    return response.status_code < 400
+    """Only a form that was accepted counts (a redirect to its confirmation).
+
+    A refused one (422) is the customer's mistake, not abuse; a form shown
+    again (200) to update its channel choices or to confirm a second request
+    sent nothing.
+    """
+    return 300 <= response.status_code < 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, MultipleFileField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, MultipleFileField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -13,17 +13,6 @@ from kb.mail import is_one_line, is_plain_address
 
 SUBJECT_MIN, SUBJECT_MAX = 3, 200
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 10_000
-
-KIND_LABELS = {
-    "account": _l("My account or signing in"),
-    "billing": _l("Billing and plans"),
-    "campaign": _l("A campaign I sent or am preparing"),
-    "deliverability": _l("Emails not delivered or marked as spam"),
-    "contacts": _l("Contacts, lists and imports"),
-    "api": _l("The API or an integration"),
-    "other": _l("Something else"),
-}
-
 
 def single_line(form, field):
     """Header-bound text: what the email library accepts as one header line (``kb.mail.is_one_line``)."""
@@ -97,10 +86,10 @@ class TicketForm(FlaskForm):
             Length(DESCRIPTION_MIN, DESCRIPTION_MAX, message=_l("The description must be between 10 and 10,000 characters.")),
         ],
     )
+    # Choices come from the support rules (see ``set_kind_choices``).
     kind = SelectField(
         _l("What is it about?"),
-        choices=[SelectChoice("", _l("Choose…")), *(SelectChoice(code, label) for code, label in KIND_LABELS.items())],
-        validate_choice=True,
+        validate_choice=False,
         validators=[DataRequired(_l("Please choose what your request is about."))],
     )
     message_id = StringField(
@@ -121,7 +110,10 @@ class TicketForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9._-]+$", message=_l("A list ID has only letters, digits and . _ -")),
         ],
     )
-    channel = RadioField(_l("How would you like to be answered?"), validators=[DataRequired(_l("Please choose how to be answered."))])
+    # The browser's time zone (contact.js), for the opening times shown.
+    tz = HiddenField()
+    # Sent again although a recent request is probably being handled.
+    send_anyway = BooleanField(_l("Send this new request anyway"))
     attachments = MultipleFileField(_l("Attachments (optional)"))
     # Signed list of files already received, so a form shown again keeps them.
     kept_attachments = HiddenField()
@@ -132,8 +124,11 @@ class TicketForm(FlaskForm):
     # Honeypot: hidden from people, filled in by robots.
     website = StringField(_l("Leave this field empty"))
 
+    def set_kind_choices(self, choices: list[tuple[str, str]]) -> None:
+        self.kind.choices = [SelectChoice("", _l("Choose…")), *(SelectChoice(code, label) for code, label in choices)]
+
     def validate_kind(self, field):
-        if field.data not in KIND_LABELS:
+        if not field.data or field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Please choose what your request is about."))
 
 

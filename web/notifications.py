@@ -17,7 +17,7 @@ from kb.mail import build_message
 from kb.models import Ticket
 from kb.outbox import enqueue_email, enqueue_webhook
 
-from .forms import KIND_LABELS
+from .channels import kind_label, priority_label, promise
 from .security import external_url
 
 
@@ -34,7 +34,7 @@ def confirmation_email(ticket: Ticket, link_token: str) -> EmailMessage:
     link = external_url("contact.confirmation", locale=ticket.locale, token=link_token)
     with force_locale(ticket.locale):
         subject = _("We received your request %(number)s", number=ticket.number)
-        body = render_template("emails/confirmation.txt", ticket=ticket, link=link)
+        body = render_template("emails/confirmation.txt", ticket=ticket, link=link, **promise(ticket))
     return build_message(
         sender=current_app.config["MAIL_FROM"],
         to=ticket.email,
@@ -48,8 +48,9 @@ def confirmation_email(ticket: Ticket, link_token: str) -> EmailMessage:
 def support_email(ticket: Ticket, store: AttachmentStore) -> EmailMessage:
     """The support team's copy: details, suggested articles and attachments."""
     with force_locale(current_app.config["DEFAULT_LOCALE"]):
-        subject = f"[{ticket.number}] {ticket.subject}"
-        body = render_template("emails/support.txt", ticket=ticket, kind_label=str(KIND_LABELS.get(ticket.kind, ticket.kind)))
+        # The priority leads the subject, so an inbox sorted by subject is a queue.
+        subject = f"[{priority_label(ticket.priority)}] [{ticket.number}] {ticket.subject}"
+        body = render_template("emails/support.txt", ticket=ticket, kind_label=kind_label(ticket.kind))
     message = build_message(
         sender=current_app.config["MAIL_FROM"],
         to=current_app.config["SUPPORT_INBOX"],
@@ -72,6 +73,8 @@ def webhook_document(ticket: Ticket) -> dict:
             "locale": ticket.locale,
             "channel": ticket.channel,
             "kind": ticket.kind,
+            "priority": ticket.priority,
+            "plan": ticket.plan,
             "email": ticket.email,
             "name": ticket.name,
             "subject": ticket.subject,

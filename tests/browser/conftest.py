@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+SSO_SECRET = "browser-tests-sso-secret"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -61,6 +62,8 @@ def base_url(tmp_path_factory, smtp_inbox):
         # Every test comes from 127.0.0.1: the real limits would stop the session.
         "KB_TICKET_RATE_LIMIT": "1000 per minute",
         "KB_SUGGEST_RATE_LIMIT": "1000 per minute",
+        # Customers signed in by links made with this key (tests/browser/test_channels.py).
+        "KB_SSO_SECRET": SSO_SECRET,
     }
     with kb_serve(env, instance / "serve.log") as base:
         yield base

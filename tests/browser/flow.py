@@ -55,7 +55,7 @@ def fill_ticket(page: Page, *, email: str, name: str = "Ana Lima", kind: str = "
 
 
 def send_ticket(page: Page, locale: str) -> str:
-    page.locator("#ticket-form button[type=submit]").click()
+    page.locator("#send-request").click()
     page.wait_for_url(re.compile(rf"/{locale}/contact/tickets/"))
     number = page.locator("#ticket-number").inner_text()
     assert number.strip()

@@ -81,11 +81,7 @@ def test_still_need_help_then_a_ticket_number_and_the_confirmation_email(page, s
     expect(page.locator("#ticket-form")).to_have_count(0)
     still_need_help(page)
     expect(page.locator("#subject")).to_have_value("invoice wrong company")
-    radios = page.locator("#channel-choice input[type=radio]")
-    if radios.count():  # several channels: one is chosen
-        expect(page.locator("#channel-choice input[type=radio]:checked")).to_have_count(1)
-    else:  # one channel: said, not offered as a choice of one
-        expect(page.locator("#channel-choice input[name=channel]")).to_have_count(1)
+    expect(page.locator("#channel-ticket")).to_have_attribute("data-state", "open")
     email = unique_email("flow")
     fill_ticket(page, email=email)
     number = send_ticket(page, "en")
@@ -101,7 +97,7 @@ def test_a_validation_error_keeps_every_field(page):
                 description="It stayed in the sending state for two hours.")
     page.locator("#message_id").fill("msg-2041")
     page.locator("#list_id").fill("newsletter-en")
-    page.locator("#ticket-form button[type=submit]").click()
+    page.locator("#send-request").click()
     page.wait_for_load_state()
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("#error-summary a[href='#email']")).to_have_count(1)
@@ -193,7 +189,7 @@ def test_the_contact_flow_on_one_page(browser, base_url, smtp_inbox, locale, wid
         assert page.url == start  # the same page
         email = unique_email(f"onepage-{locale}-{width}")
         fill_ticket(page, email=email)
-        send_button = page.locator("#ticket-form button[type=submit]")
+        send_button = page.locator("#send-request")
         # Room between the last button and the footer.
         send_button.scroll_into_view_if_needed()
         footer, sent = page.locator(".site-footer").bounding_box(), send_button.bounding_box()

@@ -19,6 +19,45 @@
     update();
   }
 
+  // The channel choices follow the kind of request and the customer's own
+  // clock: the browser's time zone goes to the server (cookie and form
+  // field), and the choices are fetched again when the kind changes.
+  function setupChannels(form) {
+    var section = document.getElementById("channel-choice");
+    var kind = form.querySelector("#kind");
+    var zoneField = form.querySelector("input[name=tz]");
+    var refresh = document.getElementById("channels-refresh");
+    if (!section || !kind) return;
+    if (refresh) refresh.hidden = true;
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    if (zoneField) zoneField.value = zone;
+    if (zone) document.cookie = "kb_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    var sequence = 0;
+    function update() {
+      var current = document.getElementById("channel-choice");
+      var url = current.dataset.url + "?kind=" + encodeURIComponent(kind.value) + "&tz=" + encodeURIComponent(zone);
+      var mine = ++sequence;
+      fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("channels answered " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          if (mine !== sequence) return;
+          var holder = document.createElement("div");
+          holder.innerHTML = html; // our own server-rendered, escaped fragment
+          var fresh = holder.querySelector("#channel-choice");
+          if (!fresh) return;
+          fresh.dataset.loadedKind = kind.value; // for tests and styles: this answer is current
+          current.replaceWith(fresh);
+        })
+        .catch(function () { if (refresh) refresh.hidden = false; });
+    }
+    kind.addEventListener("change", update);
+    if (zone) update(); // times in the customer's own zone from the start
+  }
+
   function setupOnePage() {
     var box = document.querySelector("#contact-subject-form .combobox");
     var offer = document.getElementById("none-helps");
@@ -56,5 +95,8 @@
 
   setupOnePage();
   var ticketForm = document.getElementById("ticket-form");
-  if (ticketForm) setupCampaignFields(ticketForm);
+  if (ticketForm) {
+    setupCampaignFields(ticketForm);
+    setupChannels(ticketForm);
+  }
 })();
