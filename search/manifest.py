@@ -84,22 +84,19 @@ class Manifest:
         if paths is None:
             rows = self.db.execute("SELECT path, locale, id, mtime_ns, size FROM files")
             return {path: (locale, i, mtime, size) for path, locale, i, mtime, size in rows}
-        found = {}
-        for chunk in _chunks(sorted(set(paths))):
-            marks = ",".join("?" * len(chunk))
-            for path, locale, i, mtime, size in self.db.execute(
-                f"SELECT path, locale, id, mtime_ns, size FROM files WHERE path IN ({marks})", chunk
-            ):
-                found[path] = (locale, i, mtime, size)
-        return found
+        return self._files_where("path", paths)
 
     def with_ids(self, ids: Iterable[str]) -> dict[str, Entry]:
         """The rows of every file holding one of ``ids``, in any locale."""
+        return self._files_where("id", ids)
+
+    def _files_where(self, column: str, values: Iterable[str]) -> dict[str, Entry]:
+        """The rows whose ``column`` (a fixed name, never user input) is one of ``values``."""
         found = {}
-        for chunk in _chunks(sorted(set(ids))):
+        for chunk in _chunks(sorted(set(values))):
             marks = ",".join("?" * len(chunk))
             for path, locale, i, mtime, size in self.db.execute(
-                f"SELECT path, locale, id, mtime_ns, size FROM files WHERE id IN ({marks})", chunk
+                f"SELECT path, locale, id, mtime_ns, size FROM files WHERE {column} IN ({marks})", chunk
             ):
                 found[path] = (locale, i, mtime, size)
         return found

@@ -27,25 +27,26 @@ def _brand_css(color: str) -> str:
     )
 
 
-@bp.get("/brand.css")
-def stylesheet():
-    response = Response(_brand_css(current_app.config["BRAND_COLOR"]), mimetype="text/css")
+def _cached(body: bytes | str, mimetype: str) -> Response:
+    """A file made from the brand colour, cached like a static file."""
+    response = Response(body, mimetype=mimetype)
     response.headers["Cache-Control"] = CACHE
     return response
+
+
+@bp.get("/brand.css")
+def stylesheet():
+    return _cached(_brand_css(current_app.config["BRAND_COLOR"]), "text/css")
 
 
 @bp.get("/favicon.ico")
 def favicon():
-    response = Response(favicon_ico(current_app.config["BRAND_COLOR"]), mimetype="image/vnd.microsoft.icon")
-    response.headers["Cache-Control"] = CACHE
-    return response
+    return _cached(favicon_ico(current_app.config["BRAND_COLOR"]), "image/vnd.microsoft.icon")
 
 
 @bp.get("/brand/icon.png")
 def icon():
-    response = Response(favicon_png(current_app.config["BRAND_COLOR"]), mimetype="image/png")
-    response.headers["Cache-Control"] = CACHE
-    return response
+    return _cached(favicon_png(current_app.config["BRAND_COLOR"]), "image/png")
 
 
 @bp.get("/brand/logo")
