@@ -52,6 +52,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
+    from .analytics import Recorder
+
+    app.extensions["kb.analytics"] = Recorder()
 
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
@@ -61,7 +64,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, contact, pages
+    from . import admin, admin_reports, api, contact, pages  # noqa: F401 (admin_reports adds views to admin.bp)
     from .extensions import make_limiter
 
     app.register_blueprint(api.bp)

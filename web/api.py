@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.querying import MAX_LIMIT, IndexNotBuilt
 
-from . import search_index
+from . import analytics, search_index
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -94,6 +94,10 @@ def suggest():
     q = request.args.get("q", "")
     index = search_index()
     hits = index.search(q, lang, limit) if q.strip() else []
+    flow = analytics.valid_flow(request.args.get("flow"))
+    if flow:
+        # Only pages that say which flow they serve are recorded (once per pause).
+        analytics.record_search(q, hits, locale=lang, flow=flow)
     body = {"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]}
     if not hits and q.strip():
         suggestion = index.did_you_mean(q, lang)

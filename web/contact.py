@@ -24,11 +24,12 @@ from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms.fields.choices import SelectChoice
 
+from kb.analytics import events as ev
 from kb.attachments import AttachmentRejected, StoredFile
 from kb.models import ArticleFeedback
 from kb.tickets import TicketRequest, create_ticket, ticket_by_link
 
-from . import pages, search_index
+from . import analytics, pages, search_index
 from .channels import available_channels
 from .extensions import attachment_store, database, rerenders
 from .forms import KIND_LABELS, SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
@@ -65,16 +66,20 @@ def suggestions_for(subject: str) -> list:
 
 @bp.get("/<locale>/contact")
 def start():
-    return render_template("contact/subject.html", subject=request.args.get("subject", ""), error=None)
+    flow = analytics.ensure_flow()
+    return render_template("contact/subject.html", subject=request.args.get("subject", ""), error=None, flow=flow)
 
 
 @bp.get("/<locale>/contact/suggestions")
 def suggestions():
     subject = request.args.get("subject", "").strip()
     problem = subject_problem(subject)
+    flow = analytics.ensure_flow()
     if problem:
-        return render_template("contact/subject.html", subject=subject, error=problem), 422
-    return render_template("contact/suggestions.html", subject=subject, hits=suggestions_for(subject))
+        return render_template("contact/subject.html", subject=subject, error=problem, flow=flow), 422
+    hits = suggestions_for(subject)
+    analytics.record_search(subject, hits, locale=g.locale, flow=flow)
+    return render_template("contact/suggestions.html", subject=subject, hits=hits)
 
 
 @bp.get("/<locale>/contact/articles/<article_id>")
@@ -83,6 +88,7 @@ def article(article_id: str):
     subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
     opened = [a for a in session.get("contact_opened", []) if a != article_id]
     session["contact_opened"] = [article_id, *opened][:OPENED_KEPT]
+    analytics.record(ev.OPEN, flow=analytics.ensure_flow(), article_id=doc["id"], category=doc.get("category") or None)
     form = SolvedForm(formdata=None, data={"subject": subject})
     return render_template("contact/article.html", doc=doc, shown_locale=shown_locale, versions=versions, subject=subject, form=form)
 
@@ -97,8 +103,12 @@ def solved(article_id: str):
     positive = form.answer.data == "yes"
     with database().writing() as db:
         db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="solved", positive=positive, subject=subject or None))
+    analytics.record(
+        ev.ANSWER, flow=analytics.current_flow(), article_id=doc["id"], category=doc.get("category") or None, positive=positive
+    )
     if positive:
         session.pop("contact_opened", None)
+        analytics.end_flow()
         return render_template("contact/solved.html", doc=doc)
     if subject_problem(subject):
         return redirect(url_for(".start"))
@@ -120,6 +130,7 @@ def ticket():
         if subject_problem(subject):
             # The form comes only after the suggestions: start there.
             return redirect(url_for(".start", subject=subject))
+        analytics.record(ev.FORM, flow=analytics.ensure_flow())
         channels = available_channels(g.locale)
         form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
         return render_ticket_form(form, kept=[])
@@ -155,8 +166,15 @@ def submit_ticket():
         suggested=suggested_articles(form.subject.data),
         attachments=kept,
     )
-    created = create_ticket(database(), ticket_request, enqueue_ticket_messages)
+    flow = analytics.current_flow()
+
+    def notify(db, ticket, token):
+        enqueue_ticket_messages(db, ticket, token)
+        analytics.ticket_events(db, ticket, ticket_request.suggested, flow)
+
+    created = create_ticket(database(), ticket_request, notify)
     session.pop("contact_opened", None)
+    analytics.end_flow()
     return redirect(url_for(".confirmation", token=created.link_token), code=303)
 
 

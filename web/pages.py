@@ -16,7 +16,9 @@ from werkzeug.exceptions import HTTPException
 from kb.models import ArticleFeedback
 from search.querying import IndexNotBuilt
 
-from . import LOCALE_COOKIE, preferred_locale, search_index
+from kb.analytics import events as ev
+
+from . import LOCALE_COOKIE, analytics, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, database
 from .forms import FeedbackForm
@@ -249,6 +251,7 @@ def category(slug: str):
 @bp.get("/<locale>/articles/<article_id>")
 def article(article_id: str):
     doc, shown_locale, versions = find_article(article_id)
+    analytics.record(ev.VIEW, article_id=doc["id"], category=doc.get("category") or None)
     return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions, form=FeedbackForm(formdata=None))
 
 
@@ -259,6 +262,7 @@ def feedback(article_id: str):
     if form.validate():
         with database().writing() as db:
             db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes"))
+        analytics.record(ev.VOTE, article_id=doc["id"], category=doc.get("category") or None, positive=form.answer.data == "yes")
         flash(_("Thank you for your feedback."))
     else:
         flash(_("Please choose Yes or No."))
@@ -290,6 +294,8 @@ def search():
         page = 1
     index = search_index()
     hits, total = index.search_page(q, g.locale, page, RESULTS_PER_PAGE, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else ([], 0)
+    if page == 1:
+        analytics.record_search(q, hits, locale=g.locale, total=total)
     suggestion = index.did_you_mean(q, g.locale) if q.strip() and not total else None
     pages = max(1, -(-total // RESULTS_PER_PAGE))
     return render_template("search.html", q=q, hits=hits, page=page, pages=pages, total=total, suggestion=suggestion)
