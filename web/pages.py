@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -10,13 +11,13 @@ from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from kb.models import ArticleFeedback
 from search.querying import IndexNotBuilt
 
 from kb.analytics import events as ev
+from kb.analytics import reports
 
 from . import LOCALE_COOKIE, analytics, preferred_locale, search_index
 from .api import json_http_error
@@ -28,6 +29,8 @@ bp = Blueprint("pages", __name__)
 RESULTS_PER_PAGE = 10
 MAX_PAGES = 10
 POPULAR = 5
+POPULAR_DAYS = 30
+POPULAR_CACHE_SECONDS = 300
 
 # Display names of the category slugs used in article front matter.
 CATEGORY_NAMES = {
@@ -225,19 +228,25 @@ def home():
 
 
 def popular_articles(documents: list[dict]) -> list[dict]:
-    """The articles visitors found most useful (helpful votes and solved problems).
+    """The articles read most in the last ``POPULAR_DAYS`` days (page views and articles opened from the contact flow).
 
-    Until there are votes, the first articles of the help center stand in.
+    Counted by the database at most every ``POPULAR_CACHE_SECONDS`` per
+    worker: the home page is the busiest page, the ranking changes slowly.
+    Articles nobody read are not listed: popularity is never made up.
     """
-    with database().reading() as db:
-        counts = db.execute(
-            select(ArticleFeedback.article_id, func.count())
-            .where(ArticleFeedback.positive.is_(True))
-            .group_by(ArticleFeedback.article_id)
-        ).all()
-    score = dict(counts)
-    ranked = sorted(enumerate(documents), key=lambda item: (-score.get(item[1]["id"], 0), item[0]))
-    return [doc for _position, doc in ranked[:POPULAR]]
+    now = time.monotonic()
+    cached = current_app.extensions.get("kb.popular")
+    if cached is None or cached[0] < now:
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=POPULAR_DAYS)
+        try:
+            with database().reading() as db:
+                ranking = [article_id for article_id, _views in reports.popular_articles(db, since, POPULAR * 4)]
+        except Exception:
+            current_app.logger.exception("popular articles could not be counted")
+            ranking = []
+        cached = current_app.extensions["kb.popular"] = (now + POPULAR_CACHE_SECONDS, ranking)
+    by_id = {doc["id"]: doc for doc in documents}
+    return [by_id[article_id] for article_id in cached[1] if article_id in by_id][:POPULAR]
 
 
 @bp.get("/<locale>/categories/<slug>")

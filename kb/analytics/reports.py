@@ -152,10 +152,18 @@ class Report:
         }
 
 
-TABLES = (
-    "summary", "funnel", "daily", "top_queries", "zero_result_queries", "deflecting_articles",
-    "suggested_before_tickets", "helpfulness", "tickets_by_kind_channel",
-)
+# Each table of the report and its columns, as the CSV export writes them.
+TABLES = {
+    "summary": ("figure", "value"),
+    "funnel": ("step", "flows"),
+    "daily": ("day", "searches", "flows", "tickets"),
+    "top_queries": ("query", "locale", "count"),
+    "zero_result_queries": ("query", "locale", "count"),
+    "deflecting_articles": ("article_id", "deflected_flows", "solved_answers"),
+    "suggested_before_tickets": ("article_id", "tickets"),
+    "helpfulness": ("article_id", "helpful", "not_helpful", "helpful_share", "solved", "not_solved"),
+    "tickets_by_kind_channel": ("kind", "channel", "tickets"),
+}
 
 
 def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Report:
