@@ -48,6 +48,7 @@ SETTINGS = (
     Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", "Suggest API requests allowed per client."),
     Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", "Staff login attempts allowed per client."),
     Setting("KB_MIN_FILL_SECONDS", "3", "A ticket form sent sooner than this after it was shown is taken for a robot."),
+    Setting("KB_ANALYTICS_RETENTION_DAYS", "400", "Days analytics events (searches, flows, views, votes) are kept before kb analytics prune deletes them."),
     Setting("KB_PROXY_HOPS", "0", "Reverse proxies or load balancers in front of kb serve whose X-Forwarded-For/-Proto/-Host are trusted (0: none)."),
 )
 
@@ -108,6 +109,7 @@ def load(environ: Mapping[str, str] | None = None) -> dict:
         "LOGIN_RATE_LIMIT": raw["KB_LOGIN_RATE_LIMIT"],
         "MIN_FILL_SECONDS": _integer(raw, "KB_MIN_FILL_SECONDS", minimum=0),
         "PROXY_HOPS": _integer(raw, "KB_PROXY_HOPS", minimum=0),
+        "ANALYTICS_RETENTION_DAYS": _integer(raw, "KB_ANALYTICS_RETENTION_DAYS", minimum=1),
     }
 
 

@@ -241,18 +241,3 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("admin.tickets")
-
-
-def create_staff(db, email: str, password: str) -> StaffUser:
-    user = StaffUser(email=email.strip().lower(), password_hash=generate_password_hash(password))
-    db.add(user)
-    return user
-
-
-def set_staff_password(db, email: str, password: str) -> bool:
-    """A new password for an account; False when there is no such account."""
-    user = db.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
-    if user is None:
-        return False
-    user.password_hash = generate_password_hash(password)
-    return True
