@@ -146,6 +146,9 @@ def test_every_admin_page_has_its_own_layout_and_sign_out(app, client, staff):
         page = soup(client.get(path))
         assert page.select_one("header.admin-header form#logout-form button"), path
         assert page.select_one("nav.languages") is None and page.select_one(".site-header") is None, path
+    german = soup(client.get("/admin/reports", headers={"Accept-Language": "de"}))
+    assert german.html["lang"] == "de" and german.select_one("nav.admin-nav [aria-current]").text == "Berichte"
+    assert german.select_one("#logout-form button").text == "Abmelden"
 
 
 def test_ticket_status_filters_and_search(app, client, staff):
