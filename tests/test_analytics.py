@@ -303,3 +303,52 @@ def test_popular_articles_are_the_most_read(app, client):
         client.get(path)
     popular = [a["href"] for a in soup(client.get("/en/")).select("#popular-heading + ol a")]
     assert popular == ["/en/articles/webhooks", "/en/articles/invoices"]
+
+
+def test_events_are_queued_and_written_in_batches(app_config, caplog):
+    """In service a request only queues its events; the worker's thread writes them together."""
+    from web import create_app
+
+    app_config["ANALYTICS_FLUSH_SECONDS"] = 3600  # the thread never gets there: the test flushes
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    recorder = app.extensions["kb.analytics"]
+    try:
+        client = app.test_client()
+        flow = start_flow(client, "en")
+        for text in ("inv", "invoi", "invoice"):
+            client.get("/api/suggest", query_string={"q": text, "lang": "en", "flow": flow})
+        client.get("/en/articles/invoices")
+        assert events(app) == []  # nothing written while the customer was served
+
+        def broken(session, now):
+            raise ValueError("a bad event")
+
+        recorder.submit("a bad event", broken)
+        with caplog.at_level(logging.ERROR):
+            assert recorder.flush() == 6
+        assert "could not record a bad event" in caplog.text
+        # One batch: the burst is still one search, and the bad event lost nothing else.
+        assert [(e.kind, e.query) for e in events(app)] == [(ev.FLOW, None), (ev.SEARCH, "invoice"), (ev.VIEW, None)]
+    finally:
+        recorder.close()
+        app.extensions["kb.db"].dispose()
+
+
+def test_the_writer_thread_writes_without_being_asked(app_config):
+    import time
+
+    from web import create_app
+
+    app_config["ANALYTICS_FLUSH_SECONDS"] = 0.05
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    try:
+        app.test_client().get("/en/articles/invoices")
+        deadline = time.monotonic() + 10
+        while not events(app) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [e.article_id for e in events(app)] == ["invoices"]
+    finally:
+        app.extensions["kb.analytics"].close()
+        app.extensions["kb.db"].dispose()

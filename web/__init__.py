@@ -54,7 +54,9 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
     from .analytics import Recorder
 
-    app.extensions["kb.analytics"] = Recorder()
+    app.extensions["kb.analytics"] = Recorder(
+        app.extensions["kb.db"], flush_seconds=app.config.get("ANALYTICS_FLUSH_SECONDS", 0 if app.testing else 1.0)
+    )
 
     app.extensions["kb.search"] = SearchIndex(
         app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]

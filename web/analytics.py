@@ -1,15 +1,26 @@
 """Recording what visitors do, without ever getting in their way.
 
-Each ``record_*`` call writes its event in a short transaction of its own
-(a ticket's events ride in the ticket's transaction, inside a savepoint). Any
-failure is logged and swallowed: a customer never sees an analytics error,
-and a page never waits for more than that one small write.
+A ``record_*`` call only queues its event (the values are taken from the
+request at once); a thread of each worker process writes the queue about
+once a second, in one transaction, each event in a savepoint of its own. So
+a request never waits for a database write or lock, SQLite commits once a
+second per worker instead of once per keystroke, and one bad event never
+loses the others. A ticket's events are the exception: they ride in the
+ticket's own transaction, inside a savepoint. Any failure is logged and
+swallowed: a customer never sees an analytics error.
+
+With ``ANALYTICS_FLUSH_SECONDS`` at 0 (the default under ``TESTING``) events
+are written before the response, so tests read them straight away.
 """
 
 from __future__ import annotations
 
+import atexit
+import collections
 import datetime as dt
 import logging
+import os
+import threading
 from collections.abc import Callable
 
 from flask import current_app, g, request, session
@@ -24,11 +35,88 @@ log = logging.getLogger(__name__)
 FLOW_KEY = "contact_flow"
 
 
-class Recorder:
-    """The app's analytics clock (``app.extensions["kb.analytics"]``): tests move it."""
+# Events waiting when the database is unreachable: beyond this the oldest go.
+QUEUE_MAX = 50_000
 
-    def __init__(self, now: Callable[[], dt.datetime] | None = None):
+
+class Recorder:
+    """Queues events and writes them in batches (``app.extensions["kb.analytics"]``).
+
+    ``now`` is the analytics clock; tests move it.
+    """
+
+    def __init__(self, database, flush_seconds: float = 1.0, now: Callable[[], dt.datetime] | None = None):
+        self.database = database
+        self.flush_seconds = flush_seconds
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
+        self._queue: collections.deque = collections.deque(maxlen=QUEUE_MAX)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = None
+        self._dropped_warned = False
+
+    def submit(self, what: str, write: Callable) -> None:
+        """Queue ``write(session, now)``; written at the next flush (at once without a flush interval)."""
+        item = (what, self.now(), write)
+        if self.flush_seconds <= 0:
+            self._write([item])
+            return
+        if len(self._queue) == QUEUE_MAX and not self._dropped_warned:
+            self._dropped_warned = True
+            log.error("analytics: %d events are waiting to be written; the oldest are being dropped", QUEUE_MAX)
+        self._queue.append(item)
+        self._ensure_thread()
+
+    def flush(self) -> int:
+        """Write every queued event now; how many were taken."""
+        items = []
+        while True:
+            try:
+                items.append(self._queue.popleft())
+            except IndexError:
+                break
+        if items:
+            self._write(items)
+        return len(items)
+
+    def close(self) -> None:
+        """Write what is left (a worker stopping)."""
+        self._wake.set()
+        self.flush()
+
+    def _write(self, items: list) -> None:
+        try:
+            with self.database.writing() as db:
+                for what, now, write in items:
+                    try:
+                        with db.begin_nested():
+                            write(db, now)
+                    except Exception:
+                        log.exception("analytics: could not record %s (the visitor was not affected)", what)
+        except Exception:
+            log.exception("analytics: could not write %d event(s) (the visitors were not affected)", len(items))
+        else:
+            self._dropped_warned = False
+
+    def _ensure_thread(self) -> None:
+        # Started in the process that records: a gunicorn worker forked after
+        # the app was made gets a thread of its own.
+        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+                return
+            self._pid = os.getpid()
+            self._wake = threading.Event()
+            self._thread = threading.Thread(target=self._run, name="kb-analytics-writer", daemon=True)
+            self._thread.start()
+            atexit.register(self.close)
+
+    def _run(self) -> None:
+        wake = self._wake
+        while not wake.wait(self.flush_seconds):
+            self.flush()
 
 
 def recorder() -> Recorder:
@@ -41,9 +129,7 @@ def _visitor(now: dt.datetime) -> str | None:
 
 def _safely(what: str, write: Callable) -> None:
     try:
-        now = recorder().now()
-        with database().writing() as db:
-            write(db, now)
+        recorder().submit(what, write)
     except Exception:
         log.exception("analytics: could not record %s (the visitor was not affected)", what)
 
@@ -59,9 +145,10 @@ def category_of(article_id: str | None, locale: str) -> str | None:
 def record(kind: str, *, locale: str | None = None, flow: str | None = None, **fields) -> None:
     """One event of this request: locale of the page and the visitor's hash filled in."""
     locale = locale or g.locale
+    visitor = _visitor(recorder().now())
 
     def write(db, now):
-        ev.add_event(db, kind, occurred_at=now, locale=locale, flow=flow, visitor=_visitor(now), **fields)
+        ev.add_event(db, kind, occurred_at=now, locale=locale, flow=flow, visitor=visitor, **fields)
 
     _safely(kind, write)
 
@@ -72,11 +159,12 @@ def record_search(query: str, hits: list, *, locale: str, flow: str | None = Non
         return
     results = [hit.id for hit in hits]
     category = hits[0].category if hits else None
+    visitor = _visitor(recorder().now())
 
     def write(db, now):
         ev.add_search(
             db, occurred_at=now, locale=locale, query=query, results=results, category=category,
-            flow=flow, visitor=_visitor(now), result_count=total,
+            flow=flow, visitor=visitor, result_count=total,
         )
 
     _safely("search", write)
