@@ -282,6 +282,19 @@ def test_an_analytics_failure_is_logged_and_never_shown(app, client, clock, capl
         assert db.scalar(select(Ticket.number)) and not db.scalars(select(AnalyticsEvent)).all()
 
 
+def test_a_keystroke_written_late_never_replaces_the_text_typed_after_it(app):
+    """Two workers may write one burst in either order: the latest text is kept."""
+    start = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+    flow = ev.new_flow_id()
+    with app.extensions["kb.db"].writing() as db:
+        for seconds, text in ((1.0, "invoice"), (0.5, "invoi"), (0.0, "inv")):
+            ev.add_search(db, occurred_at=start + dt.timedelta(seconds=seconds), locale="en", query=text,
+                          results=[], category=None, flow=flow)
+        ev.add_search(db, occurred_at=start + dt.timedelta(seconds=4), locale="en", query="invoice pdf",
+                      results=[], category=None, flow=flow)
+    assert [e.query for e in events(app, flow=flow)] == ["invoice", "invoice pdf"]
+
+
 def test_the_suggest_api_records_only_with_a_valid_flow(app, client, clock):
     client.get("/api/suggest?q=invoice&lang=en")
     client.get("/api/suggest?q=invoice&lang=en&flow=not-a-flow")

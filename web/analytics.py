@@ -56,9 +56,9 @@ class Recorder:
         self._pid = None
         self._dropped_warned = False
 
-    def submit(self, what: str, write: Callable) -> None:
-        """Queue ``write(session, now)``; written at the next flush (at once without a flush interval)."""
-        item = (what, self.now(), write)
+    def submit(self, what: str, write: Callable, at: dt.datetime | None = None) -> None:
+        """Queue ``write(session, at)``; written at the next flush (at once without a flush interval)."""
+        item = (what, at or self.now(), write)
         if self.flush_seconds <= 0:
             self._write([item])
             return
@@ -127,9 +127,20 @@ def _visitor(now: dt.datetime) -> str | None:
     return ev.visitor_hash(current_app.secret_key, request.remote_addr, now.date())
 
 
+def request_time() -> dt.datetime:
+    """When this request arrived, on the analytics clock: the time of its events.
+
+    The suggest API asks before it searches, so a search that took long
+    under load is still dated when the customer typed it.
+    """
+    if "analytics_at" not in g:
+        g.analytics_at = recorder().now()
+    return g.analytics_at
+
+
 def _safely(what: str, write: Callable) -> None:
     try:
-        recorder().submit(what, write)
+        recorder().submit(what, write, request_time())
     except Exception:
         log.exception("analytics: could not record %s (the visitor was not affected)", what)
 
@@ -145,7 +156,7 @@ def category_of(article_id: str | None, locale: str) -> str | None:
 def record(kind: str, *, locale: str | None = None, flow: str | None = None, **fields) -> None:
     """One event of this request: locale of the page and the visitor's hash filled in."""
     locale = locale or g.locale
-    visitor = _visitor(recorder().now())
+    visitor = _visitor(request_time())
 
     def write(db, now):
         ev.add_event(db, kind, occurred_at=now, locale=locale, flow=flow, visitor=visitor, **fields)
@@ -159,7 +170,7 @@ def record_search(query: str, hits: list, *, locale: str, flow: str | None = Non
         return
     results = [hit.id for hit in hits]
     category = hits[0].category if hits else None
-    visitor = _visitor(recorder().now())
+    visitor = _visitor(request_time())
 
     def write(db, now):
         ev.add_search(

@@ -92,6 +92,7 @@ def suggest():
     lang = _lang()
     limit = _limit()
     q = request.args.get("q", "")
+    analytics.request_time()  # a slow search is still dated when the customer typed
     index = search_index()
     hits = index.search(q, lang, limit) if q.strip() else []
     flow = analytics.valid_flow(request.args.get("flow"))

@@ -104,10 +104,14 @@ def add_search(
             .order_by(AnalyticsEvent.id.desc())
             .limit(1)
         )
-        if latest is not None and latest.locale == locale and _aware(latest.occurred_at) > occurred_at - SEARCH_PAUSE:
-            for name, value in fields.items():
-                setattr(latest, name, value)
-            latest.occurred_at = occurred_at
+        if latest is not None and latest.locale == locale and abs(_aware(latest.occurred_at) - occurred_at) < SEARCH_PAUSE:
+            # The same burst of typing. Workers write their queues
+            # independently, so an earlier keystroke can arrive last: it never
+            # replaces the text the customer went on to type.
+            if occurred_at >= _aware(latest.occurred_at):
+                for name, value in fields.items():
+                    setattr(latest, name, value)
+                latest.occurred_at = occurred_at
             return latest
     return add_event(session, SEARCH, occurred_at=occurred_at, locale=locale, flow=flow, **fields)
 
