@@ -421,8 +421,13 @@ def report(since: str, locale: str | None, category: str | None, top: int, outpu
         raise click.BadParameter(str(exc), param_hint="--since") from None
     if locale and locale not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--locale")
-    with _database() as database, database.reading() as session:
-        result = build_report(session, Filters.since(period, locale=locale, category=category), top=top)
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with _database() as database, database.reading() as session:
+            result = build_report(session, Filters.since(period, locale=locale, category=category), top=top)
+    except DBAPIError as exc:
+        raise click.ClickException(f"cannot read the analytics tables ({exc.orig}); run 'kb db upgrade' first") from None
     if output == "json":
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return

@@ -238,6 +238,11 @@ def test_kb_report_json_and_text(app, runner, clock, scripted):
     assert bad.exit_code == 2 and "30d" in bad.output
 
 
+def test_kb_report_on_a_database_never_upgraded_says_what_to_do(runner, tmp_path):
+    result = runner.invoke(main, ["report"], env={"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    assert result.exit_code == 1 and "run 'kb db upgrade' first" in result.output
+
+
 def test_the_ticket_shows_the_customers_path_before_it(app, client, scripted, staff):  # noqa: F811
     sign_in(client, staff, PASSWORD)
     with app.extensions["kb.db"].reading() as db:
