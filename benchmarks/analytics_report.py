@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import random
 import secrets
 import statistics
@@ -43,7 +44,7 @@ def synthetic_rows(count: int, days: int, seed: int):
     """Events of whole flows, oldest first, ``days`` days up to now."""
     rng = random.Random(seed)
     vocabulary = [f"query {n}" for n in range(50_000)]
-    weights = [1 / (n + 1) for n in range(len(vocabulary))]
+    cumulative = list(itertools.accumulate(1 / (n + 1) for n in range(len(vocabulary))))
     articles = [f"article-{n:05d}" for n in range(3000)]
     now = dt.datetime.now(dt.UTC)
     start = now - dt.timedelta(days=days)
@@ -55,7 +56,7 @@ def synthetic_rows(count: int, days: int, seed: int):
         category = rng.choice(CATEGORIES)
         base = {"flow": flow, "locale": locale, "visitor": None}
         steps = [dict(base, kind=ev.FLOW)]
-        for query in rng.choices(vocabulary, weights, k=rng.randint(1, 3)):
+        for query in rng.choices(vocabulary, cum_weights=cumulative, k=rng.randint(1, 3)):
             found = rng.random() > 0.2
             results = rng.sample(articles, 5) if found else []
             steps.append(dict(base, kind=ev.SEARCH, query=query, result_count=len(results), results=results,

@@ -178,12 +178,13 @@ def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Repor
     ).one()
 
     flows = _flows(filters, period)
-    funnel_row = session.execute(select(*(func.coalesce(func.sum(getattr(flows.c, step)), 0) for step, _k, _c in FUNNEL))).one()
+    # One pass over the flows: each step of the funnel, and the deflected ones.
+    *funnel_row, deflected = session.execute(select(
+        *(func.coalesce(func.sum(getattr(flows.c, step)), 0) for step, _k, _c in FUNNEL),
+        func.coalesce(func.sum(case((and_(flows.c.saw_suggestions == 1, flows.c.ticket == 0), 1), else_=0)), 0),
+    )).one()
     funnel = list(zip((step for step, _k, _c in FUNNEL), (int(n) for n in funnel_row)))
     counts = dict(funnel)
-    deflected = session.scalar(
-        select(func.count()).select_from(flows).where(flows.c.saw_suggestions == 1, flows.c.ticket == 0)
-    )
 
     ticket_events = session.execute(
         select(E.ticket_kind, E.channel, E.results).where(E.kind == ev.TICKET, *scoped)
