@@ -1,13 +1,14 @@
 """Recording what visitors do, without ever getting in their way.
 
-A ``record_*`` call only queues its event (the values are taken from the
-request at once); a thread of each worker process writes the queue about
-once a second, in one transaction, each event in a savepoint of its own. So
-a request never waits for a database write or lock, SQLite commits once a
-second per worker instead of once per keystroke, and one bad event never
-loses the others. A ticket's events are the exception: they ride in the
-ticket's own transaction, inside a savepoint. Any failure is logged and
-swallowed: a customer never sees an analytics error.
+A ``record_*`` call only builds its event row and queues it; a thread of each
+worker process writes the queue about once a second: one transaction, one
+``INSERT`` for the batch, bursts of typing folded first (``events.write_rows``).
+So a request never waits for a database write or lock, and SQLite commits
+once a second per worker instead of once per keystroke. A batch that fails is
+written again event by event, so one bad event never loses the others. A
+ticket's events are the exception: they ride in the ticket's own transaction,
+inside a savepoint. Any failure is logged and swallowed: a customer never
+sees an analytics error.
 
 With ``ANALYTICS_FLUSH_SECONDS`` at 0 (the default under ``TESTING``) events
 are written before the response, so tests read them straight away.
@@ -56,16 +57,15 @@ class Recorder:
         self._pid = None
         self._dropped_warned = False
 
-    def submit(self, what: str, write: Callable, at: dt.datetime | None = None) -> None:
-        """Queue ``write(session, at)``; written at the next flush (at once without a flush interval)."""
-        item = (what, at or self.now(), write)
+    def submit(self, row: dict) -> None:
+        """Queue an event row (``events.event_row``); written at the next flush (at once without a flush interval)."""
         if self.flush_seconds <= 0:
-            self._write([item])
+            self._write([row])
             return
         if len(self._queue) == QUEUE_MAX and not self._dropped_warned:
             self._dropped_warned = True
             log.error("analytics: %d events are waiting to be written; the oldest are being dropped", QUEUE_MAX)
-        self._queue.append(item)
+        self._queue.append(row)
         self._ensure_thread()
 
     def flush(self) -> int:
@@ -85,17 +85,17 @@ class Recorder:
         self._wake.set()
         self.flush()
 
-    def _write(self, items: list) -> None:
+    def _write(self, rows: list[dict]) -> None:
         try:
             with self.database.writing() as db:
-                for what, now, write in items:
-                    try:
-                        with db.begin_nested():
-                            write(db, now)
-                    except Exception:
-                        log.exception("analytics: could not record %s (the visitor was not affected)", what)
+                ev.write_rows(db, rows)
         except Exception:
-            log.exception("analytics: could not write %d event(s) (the visitors were not affected)", len(items))
+            if len(rows) == 1:
+                log.exception("analytics: could not record %s (the visitor was not affected)", rows[0]["kind"])
+                return
+            log.exception("analytics: could not write a batch of %d events; writing them one by one", len(rows))
+            for row in rows:  # one bad event must not lose the others
+                self._write([row])
         else:
             self._dropped_warned = False
 
@@ -138,11 +138,13 @@ def request_time() -> dt.datetime:
     return g.analytics_at
 
 
-def _safely(what: str, write: Callable) -> None:
+def _submit(kind: str, fields: dict) -> None:
+    """Queue one event of this request, dated when the request arrived; never raises."""
     try:
-        recorder().submit(what, write, request_time())
+        at = request_time()
+        recorder().submit(ev.event_row(kind, occurred_at=at, visitor=_visitor(at), **fields))
     except Exception:
-        log.exception("analytics: could not record %s (the visitor was not affected)", what)
+        log.exception("analytics: could not record %s (the visitor was not affected)", kind)
 
 
 def category_of(article_id: str | None, locale: str) -> str | None:
@@ -154,31 +156,18 @@ def category_of(article_id: str | None, locale: str) -> str | None:
 
 
 def record(kind: str, *, locale: str | None = None, flow: str | None = None, **fields) -> None:
-    """One event of this request: locale of the page and the visitor's hash filled in."""
-    locale = locale or g.locale
-    visitor = _visitor(request_time())
-
-    def write(db, now):
-        ev.add_event(db, kind, occurred_at=now, locale=locale, flow=flow, visitor=visitor, **fields)
-
-    _safely(kind, write)
+    """One event of this request (the page's locale unless given)."""
+    _submit(kind, {"locale": locale or g.locale, "flow": flow, **fields})
 
 
 def record_search(query: str, hits: list, *, locale: str, flow: str | None = None, total: int | None = None) -> None:
     """A search with its results (``hits``: search hits, the first page)."""
     if not query.strip():
         return
-    results = [hit.id for hit in hits]
-    category = hits[0].category if hits else None
-    visitor = _visitor(request_time())
-
-    def write(db, now):
-        ev.add_search(
-            db, occurred_at=now, locale=locale, query=query, results=results, category=category,
-            flow=flow, visitor=visitor, result_count=total,
-        )
-
-    _safely("search", write)
+    _submit(ev.SEARCH, {
+        "locale": locale, "flow": flow, "query": query, "results": [hit.id for hit in hits],
+        "category": hits[0].category if hits else None, "result_count": total,
+    })
 
 
 # The contact flow: its id lives in the visitor's session from the contact
@@ -212,15 +201,15 @@ def ticket_events(db, ticket, suggested: list[dict], flow: str | None) -> None:
     A savepoint keeps a failure here from taking the ticket down with it.
     """
     try:
-        now = recorder().now()
+        now = request_time()
         with db.begin_nested():
             ids = [a["id"] for a in suggested]
             common = {"occurred_at": now, "locale": ticket.locale, "flow": flow, "visitor": _visitor(now)}
             category = category_of(ids[0], ticket.locale) if ids else None
-            ev.add_event(db, ev.CHANNEL, channel=ticket.channel, category=category, **common)
-            ev.add_event(
-                db, ev.TICKET, ticket_id=ticket.id, ticket_kind=ticket.kind, channel=ticket.channel,
-                results=ids, category=category, **common,
-            )
+            ev.write_rows(db, [
+                ev.event_row(ev.CHANNEL, channel=ticket.channel, category=category, **common),
+                ev.event_row(ev.TICKET, ticket_id=ticket.id, ticket_kind=ticket.kind, channel=ticket.channel,
+                             results=ids, category=category, **common),
+            ])
     except Exception:
         log.exception("analytics: could not record ticket %s (the ticket was kept)", ticket.number)

@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from kb.models import AnalyticsEvent
@@ -78,42 +78,93 @@ def visitor_hash(secret: str, address: str | None, day: dt.date) -> str | None:
     return hmac.new(secret.encode("utf-8"), salt + address.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
 
-def add_event(session: Session, kind: str, *, occurred_at: dt.datetime, locale: str, **fields) -> AnalyticsEvent:
+COLUMNS = (
+    "kind", "occurred_at", "locale", "flow", "visitor", "query", "result_count", "results",
+    "article_id", "category", "positive", "channel", "ticket_kind", "ticket_id",
+)
+# What a later keystroke of the same burst changes in the stored search.
+_SEARCH_FIELDS = ("occurred_at", "query", "result_count", "results", "category", "visitor")
+
+
+def event_row(kind: str, *, occurred_at: dt.datetime, locale: str, **fields) -> dict:
+    """One event as a row of ``analytics_events`` (the query cleaned), ready to write."""
     if kind not in KINDS:
         raise ValueError(f"unknown analytics event kind {kind!r}")
-    if fields.get("query") is not None:
-        fields["query"] = clean_query(fields["query"])
-    event = AnalyticsEvent(kind=kind, occurred_at=occurred_at, locale=locale, **fields)
-    session.add(event)
-    return event
+    unknown = set(fields) - set(COLUMNS)
+    if unknown:
+        raise TypeError(f"not analytics event fields: {', '.join(sorted(unknown))}")
+    row = dict.fromkeys(COLUMNS)
+    row.update(fields, kind=kind, occurred_at=occurred_at, locale=locale)
+    if row["query"] is not None:
+        row["query"] = clean_query(row["query"])
+    if kind == SEARCH and row["result_count"] is None:
+        row["result_count"] = len(row["results"] or [])
+    return row
+
+
+def write_rows(session: Session, rows: list[dict]) -> None:
+    """Write a batch of event rows: one ``INSERT`` for all, bursts of typing folded first.
+
+    Searches of one flow less than ``SEARCH_PAUSE`` apart are one search:
+    within the batch only the last of a burst is kept, and a burst that goes
+    on from the flow's stored search updates it instead of adding a row. A
+    keystroke older than the stored search (another worker wrote the later
+    one first) changes nothing.
+    """
+    table = AnalyticsEvent.__table__
+    bursts: dict[str, list[dict]] = {}
+    inserts = []
+    for row in sorted(rows, key=lambda r: r["occurred_at"]):
+        if row["kind"] != SEARCH or row["flow"] is None:
+            inserts.append(row)
+            continue
+        flow_bursts = bursts.setdefault(row["flow"], [])
+        last = flow_bursts[-1] if flow_bursts else None
+        if last is not None and last["locale"] == row["locale"] and row["occurred_at"] - last["occurred_at"] < SEARCH_PAUSE:
+            flow_bursts[-1] = row
+        else:
+            flow_bursts.append(row)
+    if bursts:
+        stored = {}
+        found = session.execute(
+            select(table.c.id, table.c.flow, table.c.occurred_at, table.c.locale)
+            .where(table.c.kind == SEARCH, table.c.flow.in_(list(bursts)))
+            .order_by(table.c.id)
+        )
+        for event_id, flow, occurred_at, locale in found:
+            stored[flow] = (event_id, _aware(occurred_at), locale)
+        updates = []
+        for flow, flow_bursts in bursts.items():
+            first = flow_bursts[0]
+            latest = stored.get(flow)
+            if latest and latest[2] == first["locale"] and abs(latest[1] - first["occurred_at"]) < SEARCH_PAUSE:
+                flow_bursts.pop(0)
+                if first["occurred_at"] >= latest[1]:
+                    updates.append({"event_id": latest[0], **{f"new_{name}": first[name] for name in _SEARCH_FIELDS}})
+            inserts.extend(flow_bursts)
+        if updates:
+            session.execute(
+                update(table).where(table.c.id == bindparam("event_id"))
+                .values({name: bindparam(f"new_{name}") for name in _SEARCH_FIELDS}),
+                updates,
+            )
+    if inserts:
+        session.execute(insert(table), inserts)
+
+
+def add_event(session: Session, kind: str, *, occurred_at: dt.datetime, locale: str, **fields) -> None:
+    write_rows(session, [event_row(kind, occurred_at=occurred_at, locale=locale, **fields)])
 
 
 def add_search(
     session: Session, *, occurred_at: dt.datetime, locale: str, query: str, results: list[str], category: str | None,
     flow: str | None = None, visitor: str | None = None, result_count: int | None = None,
-) -> AnalyticsEvent:
+) -> None:
     """A search; with a ``flow``, one that follows the flow's previous search within the pause replaces it."""
-    fields = {
-        "query": clean_query(query), "results": list(results), "category": category, "visitor": visitor,
-        "result_count": len(results) if result_count is None else result_count,
-    }
-    if flow is not None:
-        latest = session.scalar(
-            select(AnalyticsEvent)
-            .where(AnalyticsEvent.flow == flow, AnalyticsEvent.kind == SEARCH)
-            .order_by(AnalyticsEvent.id.desc())
-            .limit(1)
-        )
-        if latest is not None and latest.locale == locale and abs(_aware(latest.occurred_at) - occurred_at) < SEARCH_PAUSE:
-            # The same burst of typing. Workers write their queues
-            # independently, so an earlier keystroke can arrive last: it never
-            # replaces the text the customer went on to type.
-            if occurred_at >= _aware(latest.occurred_at):
-                for name, value in fields.items():
-                    setattr(latest, name, value)
-                latest.occurred_at = occurred_at
-            return latest
-    return add_event(session, SEARCH, occurred_at=occurred_at, locale=locale, flow=flow, **fields)
+    add_event(
+        session, SEARCH, occurred_at=occurred_at, locale=locale, query=query, results=list(results), category=category,
+        flow=flow, visitor=visitor, result_count=result_count,
+    )
 
 
 def prune(session: Session, before: dt.datetime) -> int:
