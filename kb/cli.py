@@ -200,6 +200,12 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
         status = run_index(config)
         if status:
             sys.exit(status)
+    if not config["BASE_URL"] and host not in ("127.0.0.1", "localhost"):
+        click.echo(
+            f"warning: KB_BASE_URL is not set, so only requests to localhost or 127.0.0.1 are answered; "
+            f"set it to the address customers use (such as https://help.example.com) to serve on {host}",
+            err=True,
+        )
     upgrade(config["DATABASE_URL"])
     sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
     try:

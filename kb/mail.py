@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import smtplib
 import ssl
+import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -18,8 +19,28 @@ class HeaderInjection(ValueError):
     """A header value holds a line break, which could add headers."""
 
 
+def is_one_line(value: str) -> bool:
+    """True when ``value`` can be one header line: the email library's own rule, and no control characters.
+
+    Python's email package refuses a header value that ``str.splitlines``
+    splits, which besides CR and LF means VT, FF, FS/GS/RS, NEL (U+0085) and
+    the Unicode line and paragraph separators (U+2028, U+2029). Other control
+    characters (NUL, BEL, DEL, C1) have no place in a name or subject either.
+
+    >>> is_one_line("Facture impayée – urgent 🙂")
+    True
+    >>> [is_one_line(f"a{c}b") for c in ("\\n", "\\u2028", "\\u2029", "\\x85", "\\x0b", "\\x00", "\\x7f")]
+    [False, False, False, False, False, False, False]
+    """
+    return len(value.splitlines()) <= 1 and not any(unicodedata.category(c) in _REFUSED_CATEGORIES for c in value)
+
+
+# Control characters, line and paragraph separators.
+_REFUSED_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
 def header_value(value: str) -> str:
-    """``value`` if it is safe as one header line; CR, LF and NUL are refused.
+    """``value`` if it is safe as one header line (``is_one_line``).
 
     >>> header_value("Reset my password")
     'Reset my password'
@@ -28,7 +49,7 @@ def header_value(value: str) -> str:
     ...
     kb.mail.HeaderInjection: line break in header value: 'hi\\r\\nBcc: victim@example.com'
     """
-    if any(c in value for c in "\r\n\0"):
+    if not is_one_line(value):
         raise HeaderInjection(f"line break in header value: {value!r}")
     return value
 

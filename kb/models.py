@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -62,6 +62,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # "email" or "webhook"
     recipient: Mapped[str] = mapped_column(String(500))
+    # The email's Message-ID, the same on every attempt: delivery is at least
+    # once, and a resend after a crash is recognisable as the same message.
+    message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent, dead
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -79,6 +82,9 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Kept in every session of this account; raising it (signing out, a new
+    # password, disabling) ends all of them on the server, not just in one browser.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -90,6 +96,9 @@ class ArticleFeedback(Base):
     """
 
     __tablename__ = "article_feedback"
+    # One answer per visitor, article and question; a visitor who answers
+    # again changes their answer.
+    __table_args__ = (UniqueConstraint("article_id", "question", "visitor", name="uq_article_feedback_visitor"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[str] = mapped_column(String(100), index=True)
@@ -97,6 +106,8 @@ class ArticleFeedback(Base):
     question: Mapped[str] = mapped_column(String(16))
     positive: Mapped[bool] = mapped_column(Boolean)
     subject: Mapped[str | None] = mapped_column(String(200))
+    # Random id of the visitor's browser session (none on answers from before it was kept).
+    visitor: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

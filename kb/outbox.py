@@ -2,10 +2,19 @@
 
 A message is written in the same transaction as the ticket it is about, so
 a stored ticket always has its messages and a rolled-back one has none.
-The sender claims due messages with a short lease (so several senders never
-deliver one message twice at once), delivers them outside any transaction,
-then records the outcome: sent, or a retry after an exponentially growing
-wait, or ``dead`` once the attempts are used up.
+A sender claims one due message at a time with a lease
+(``KB_OUTBOX_LEASE_SECONDS``), delivers it outside any transaction, then
+records the outcome: sent, or a retry after an exponentially growing wait,
+or ``dead`` once the attempts are used up. Leasing one message, not a batch,
+keeps the lease far longer than the work it covers: a slow mail server can
+no longer outlast a batch's lease and let a second sender deliver the same
+messages again, and a second sender is never idle while the first is busy.
+
+Delivery is **at least once**: a sender that dies after the mail server
+accepted a message but before it recorded that (``kill -9``, a power cut)
+leaves the message pending, and it is sent again once its lease runs out.
+Every email keeps the Message-ID it was written with (stored beside it), so
+the resend is the same message to the receiving systems, which may drop it.
 """
 
 from __future__ import annotations
@@ -30,14 +39,19 @@ from .models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=5)
 MAX_RETRY_WAIT = dt.timedelta(hours=6)
 WEBHOOK_TIMEOUT_SECONDS = 15
 SIGNATURE_HEADER = "X-Plumora-Signature"
 
 
 def enqueue_email(session, message: EmailMessage, *, ticket_id: int | None = None) -> OutboxMessage:
-    item = OutboxMessage(kind="email", recipient=message["To"], payload=message.as_bytes(policy=policy.SMTP), ticket_id=ticket_id)
+    item = OutboxMessage(
+        kind="email",
+        recipient=message["To"],
+        message_id=message["Message-ID"],
+        payload=message.as_bytes(policy=policy.SMTP),
+        ticket_id=ticket_id,
+    )
     session.add(item)
     return item
 
@@ -82,40 +96,53 @@ class Sender:
         self.database = database
         self.config = config
 
-    def deliver_due(self, *, now: dt.datetime | None = None, batch: int = 50) -> DeliveryReport:
-        """Deliver every message that is due; the counts of what happened."""
+    def deliver_due(self, *, now: dt.datetime | None = None) -> DeliveryReport:
+        """Deliver every message due at ``now``, one at a time; the counts of what happened.
+
+        Messages are taken in id order, each once per call: one that fails
+        is rescheduled, not retried in the same round.
+        """
         report = DeliveryReport()
-        for item_id in self._claim(now or utcnow(), batch):
-            self._deliver(item_id, report)
+        now = now or utcnow()
+        last_id = 0
+        while (item_id := self._claim(now, after_id=last_id)) is not None:
+            last_id = item_id
+            self._record(item_id, self._deliver(item_id), report)
         return report
 
-    def _claim(self, now: dt.datetime, batch: int) -> list[int]:
+    def _claim(self, now: dt.datetime, *, after_id: int = 0) -> int | None:
+        """Lease the next due message after ``after_id``; its id, or None when none is left."""
         with self.database.writing() as session:
             query = (
                 select(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(batch)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, OutboxMessage.id > after_id)
+                .order_by(OutboxMessage.id)
+                .limit(1)
             )
             if session.bind.dialect.name == "postgresql":
+                # SQLite's BEGIN IMMEDIATE already lets one claimer in at a time.
                 query = query.with_for_update(skip_locked=True)
-            items = session.scalars(query).all()
-            for item in items:
-                item.next_attempt_at = now + LEASE
-            return [item.id for item in items]
+            item = session.scalars(query).first()
+            if item is None:
+                return None
+            item.next_attempt_at = utcnow() + dt.timedelta(seconds=self.config["OUTBOX_LEASE_SECONDS"])
+            return item.id
 
-    def _deliver(self, item_id: int, report: DeliveryReport) -> None:
+    def _deliver(self, item_id: int) -> str | None:
+        """Send one message; the error, or None when it was accepted."""
         with self.database.reading() as session:
             item = session.get(OutboxMessage, item_id)
             kind, recipient, payload = item.kind, item.recipient, item.payload
-        error = None
         try:
             if kind == "email":
                 self._send_email(recipient, payload)
             else:
                 self._post_webhook(recipient, payload)
         except (OSError, ValueError, urllib.error.URLError) as exc:  # smtplib errors are OSErrors
-            error = f"{type(exc).__name__}: {exc}"
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+    def _record(self, item_id: int, error: str | None, report: DeliveryReport) -> None:
         with self.database.writing() as session:
             item = session.get(OutboxMessage, item_id)
             item.attempts += 1

@@ -1,8 +1,8 @@
 """Staff accounts of the admin area: created, listed, disabled, given a new password.
 
-Passwords are stored as scrypt hashes (Werkzeug); a disabled account cannot
-sign in, and its open sessions stop working at their next request (the admin
-area checks the account on every request).
+Passwords are stored as scrypt hashes (Werkzeug). A new password or a
+disabled account ends the account's open sessions (``session_version``, which
+the admin area checks on every request).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def set_password(db: Session, email: str, password: str) -> bool:
     if user is None:
         return False
     user.password_hash = generate_password_hash(password)
+    revoke_sessions(user)
     return True
 
 
@@ -49,4 +50,11 @@ def set_active(db: Session, email: str, active: bool) -> bool:
     if user is None:
         return False
     user.active = active
+    if not active:
+        revoke_sessions(user)
     return True
+
+
+def revoke_sessions(user: StaffUser) -> None:
+    """End every session of ``user`` on the server (sign-out, new password, disabled account)."""
+    user.session_version = (user.session_version or 0) + 1

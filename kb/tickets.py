@@ -58,14 +58,17 @@ class CreatedTicket:
 
 
 def create_ticket(
-    database: Database, request: TicketRequest, notify: Callable[[object, Ticket, str], None]
+    database: Database, request: TicketRequest, notify: Callable[[object, Ticket, str], None], *, link_token: str | None = None
 ) -> CreatedTicket:
     """Store the ticket and, in the same transaction, what ``notify`` enqueues.
 
     ``notify(session, ticket, link_token)`` writes the outbox messages
     (emails, webhook): they commit together with the ticket, or not at all.
+    ``link_token`` (default: random) is the secret of the confirmation link;
+    only its hash is stored, and it is unique: a second ticket with the same
+    token raises ``IntegrityError`` and stores nothing.
     """
-    token = secrets.token_urlsafe(32)
+    token = link_token or secrets.token_urlsafe(32)
     with database.writing() as session:
         number = new_ticket_number()
         while session.scalar(select(Ticket.id).where(Ticket.number == number)) is not None:

@@ -283,10 +283,9 @@ def test_ticket_submissions_are_rate_limited_per_client_with_input_kept(app_conf
     app = create_app(app_config)
     app.extensions["kb.db"].upgrade()
     client = app.test_client()
-    form_page = open_ticket_form(client)
-    assert submit(client, form_page).status_code == 303
-    assert submit(client, form_page).status_code == 303
-    limited = submit(client, form_page, description="A third request that must not be lost.")
+    assert submit(client, open_ticket_form(client)).status_code == 303
+    assert submit(client, open_ticket_form(client, subject="second problem")).status_code == 303
+    limited = submit(client, open_ticket_form(client, subject="third problem"), description="A third request that must not be lost.")
     assert limited.status_code == 429
     assert form_values(limited, "ticket-form")["description"] == "A third request that must not be lost."
     other_client = app.test_client()

@@ -48,7 +48,7 @@ def test_write_transactions_take_the_lock_up_front(tmp_path):
 
 
 def head_revision() -> str:
-    """The one head of the migrations (there must never be two)."""
+    """The newest migration: there is always exactly one head."""
     from alembic.script import ScriptDirectory
 
     from kb.db import alembic_config

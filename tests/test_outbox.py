@@ -250,14 +250,16 @@ def test_two_senders_never_claim_the_same_message(smtp_app):
     with database.writing() as db:
         for number in range(20):
             enqueue_email(db, build_message(sender="a@example.com", to=f"c{number}@example.com", subject="s", body="b"))
-    claimed: list[list[int]] = []
+    claimed: list[list[int]] = [[], []]
     barrier = threading.Barrier(2)
 
-    def claim():
+    def claim(mine: list[int]):
+        sender = sender_for(smtp_app)
         barrier.wait()
-        claimed.append(sender_for(smtp_app)._claim(utcnow(), 15))
+        while (item_id := sender._claim(utcnow(), after_id=mine[-1] if mine else 0)) is not None:
+            mine.append(item_id)
 
-    threads = [threading.Thread(target=claim) for _ in range(2)]
+    threads = [threading.Thread(target=claim, args=(mine,)) for mine in claimed]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -68,5 +68,10 @@ def test_limits_are_shared_through_redis(app_config):
     one.environ_base["REMOTE_ADDR"] = two.environ_base["REMOTE_ADDR"] = address
     # Two app instances (as two gunicorn workers) count against the same limit.
     assert suggest_statuses(one, 2) + suggest_statuses(two, 2) == [200, 200, 200, 429]
+    # The count is in Redis itself (one limiter per process: the two apps of
+    # this test share it, two workers each have their own and meet there).
+    import redis
+
+    assert list(redis.Redis.from_url(url).scan_iter(f"LIMITS:LIMITER/kb/{address}/api.suggest/*"))
     for app in (first_server, second_server):
         app.extensions["kb.db"].dispose()

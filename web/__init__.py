@@ -20,6 +20,8 @@ from kb.db import Database
 from search.querying import SearchIndex
 from translations import ready_catalog_dir
 
+from . import security
+
 # Room for the form fields besides the attachments themselves.
 FORM_OVERHEAD_BYTES = 1024 * 1024
 
@@ -38,7 +40,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     # A CSRF token lives as long as the visitor's session, so a long ticket
     # typed slowly is never refused for an expired token.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    security.configure(app)
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = (
             app.config["ATTACHMENT_MAX_BYTES"] * max(app.config["ATTACHMENT_MAX_COUNT"], 1) + FORM_OVERHEAD_BYTES
@@ -67,7 +69,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
     from . import admin, admin_reports, api, contact, pages  # noqa: F401 (admin_reports adds views to admin.bp)
-    from .extensions import make_limiter
+    from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
@@ -76,18 +78,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
-    make_limiter(app)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        )
-        return response
+    init_limiter(app)
 
     logging.getLogger(__name__).debug("help center ready with locales %s", app.config["LOCALES"])
     return app

@@ -20,8 +20,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.analytics import events as ev
 from kb.models import AnalyticsEvent, Attachment, OutboxMessage, StaffUser, Ticket
+from kb.staff import revoke_sessions
 
-from .extensions import attachment_store, database, rerenders
+from .extensions import attachment_store, configured_limit, database, limiter, rerenders
 from .forms import KIND_LABELS, LoginForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -42,8 +43,11 @@ def staff_required(view):
         if staff_id is not None:
             with database().reading() as db:
                 user = db.get(StaffUser, staff_id)
-        if user is None or not user.active:
+        # A session signed before its account's last sign-out (or before it
+        # was disabled) carries an older version: it no longer opens anything.
+        if user is None or not user.active or session.get("staff_version") != user.session_version:
             session.pop("staff_id", None)
+            session.pop("staff_version", None)
             return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
         g.staff = user
         return view(*args, **kwargs)
@@ -58,6 +62,7 @@ def private(response):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 def login():
     form = LoginForm()
     error = None
@@ -67,6 +72,7 @@ def login():
         if user is not None and user.active and check_password_hash(user.password_hash, form.password.data):
             session.clear()  # a fresh session: nothing from before signing in carries over
             session["staff_id"] = user.id
+            session["staff_version"] = user.session_version
             return redirect(_safe_next(request.args.get("next")), code=303)
         if user is None:
             check_password_hash(_UNKNOWN_USER_HASH, form.password.data)
@@ -89,6 +95,8 @@ def login_refused(reason: str):
 @bp.post("/logout")
 @staff_required
 def logout():
+    with database().writing() as db:
+        revoke_sessions(db.get(StaffUser, g.staff.id))
     session.clear()
     return redirect(url_for("admin.login"), code=303)
 
@@ -135,20 +143,20 @@ def filtered(query, filters: dict):
 @bp.get("/")
 @staff_required
 def tickets():
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    requested = request.args.get("page", "1")
+    # Plain digits of a sane length only: a huge number overflowed the database's integers.
+    page = int(requested) if requested.isascii() and requested.isdigit() and len(requested) <= 9 else 1
     filters = ticket_filters()
     with database().reading() as db:
         total = db.scalar(filtered(select(func.count()).select_from(Ticket), filters))
+        pages = max(1, -(-total // TICKETS_PER_PAGE))
+        page = min(max(page, 1), pages)
         rows = db.scalars(
             filtered(select(Ticket), filters)
             .order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset((page - 1) * TICKETS_PER_PAGE).limit(TICKETS_PER_PAGE)
         ).all()
         channels = db.scalars(select(Ticket.channel).distinct().order_by(Ticket.channel)).all()
         priorities = db.scalars(select(Ticket.priority).distinct()).all() if hasattr(Ticket, "priority") else []
-    pages = max(1, -(-total // TICKETS_PER_PAGE))
     kept = {name: value for name, value in filters.items() if value}
     return render_template(
         "admin/tickets.html", tickets=rows, page=page, pages=pages, total=total, kind_labels=KIND_LABELS,

@@ -12,11 +12,14 @@ from importlib import resources
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import BadRequest as BadRequestError
 from werkzeug.exceptions import HTTPException
 
 from search.querying import MAX_LIMIT, IndexNotBuilt
 
 from . import analytics, search_index
+from .extensions import configured_limit, limiter
+from .security import host_refused
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -60,6 +63,8 @@ def json_http_error(exc: HTTPException):
     response = exc.get_response()
     # Werkzeug's own descriptions are English: the usual ones are translated here.
     message = HTTP_ERROR_TEXTS.get(exc.code) or exc.description or exc.name
+    if host_refused(exc):
+        message = BadRequestError.description  # never echo the host the client sent
     response.set_data(json.dumps({"error": str(message)}, ensure_ascii=False))
     response.content_type = "application/json"
     return response
@@ -87,6 +92,7 @@ def _lang() -> str:
 
 
 @bp.get("/suggest")
+@limiter.limit(configured_limit("SUGGEST_RATE_LIMIT"))
 def suggest():
     """Articles matching what the customer has typed so far."""
     lang = _lang()

@@ -15,23 +15,29 @@ Each step is a server-rendered page, so the flow works without JavaScript;
 
 from __future__ import annotations
 
-import time
+import base64
+import hashlib
+import hmac
+import secrets
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from kb.analytics import events as ev
 from kb.attachments import AttachmentRejected, StoredFile
-from kb.models import ArticleFeedback
+from kb.feedback import record_answer
+from kb.mail import is_one_line
+from kb.models import utcnow
 from kb.tickets import TicketRequest, create_ticket, ticket_by_link
 
 from . import analytics, pages, search_index
 from .channels import available_channels
-from .extensions import attachment_store, database, rerenders
+from .extensions import accepted, attachment_store, configured_limit, database, limiter, rerenders
 from .forms import KIND_LABELS, SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
 from .notifications import enqueue_ticket_messages
 
@@ -55,7 +61,7 @@ def subject_problem(subject: str) -> str | None:
         return _("Please type at least %(num)d characters.", num=SUBJECT_MIN)
     if len(subject) > SUBJECT_MAX:
         return _("Please keep the subject under %(num)d characters.", num=SUBJECT_MAX)
-    if any(ord(c) < 32 or ord(c) == 127 for c in subject):
+    if not is_one_line(subject):
         return _("Please write the subject on one line, without special characters.")
     return None
 
@@ -94,6 +100,7 @@ def article(article_id: str):
 
 
 @bp.post("/<locale>/contact/articles/<article_id>/solved")
+@limiter.limit(configured_limit("FEEDBACK_RATE_LIMIT"))
 def solved(article_id: str):
     doc, _shown, _versions = pages.find_article(article_id)
     form = SolvedForm()
@@ -101,8 +108,9 @@ def solved(article_id: str):
     if not form.validate():
         return redirect(url_for(".article", article_id=article_id, subject=subject))
     positive = form.answer.data == "yes"
-    with database().writing() as db:
-        db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="solved", positive=positive, subject=subject or None))
+    record_answer(
+        database(), visitor=pages.visitor_id(), article_id=doc["id"], locale=g.locale, question="solved", positive=positive, subject=subject or None
+    )
     analytics.record(
         ev.ANSWER, flow=analytics.current_flow(), article_id=doc["id"], category=doc.get("category") or None, positive=positive
     )
@@ -124,8 +132,12 @@ def solved_refused(reason: str):
 
 
 @bp.route("/<locale>/contact/ticket", methods=["GET", "POST"])
+# Only accepted tickets count: a customer correcting a refused form is never locked out.
+@limiter.limit(configured_limit("TICKET_RATE_LIMIT"), methods=["POST"], deduct_when=accepted)
 def ticket():
-    if request.method == "GET":
+    # Only a POST submits. HEAD (which Werkzeug routes wherever GET goes) is
+    # answered as GET: it once ran the submission past CSRF and the rate limit.
+    if request.method != "POST":
         subject = request.args.get("subject", "").strip()
         if subject_problem(subject):
             # The form comes only after the suggestions: start there.
@@ -144,7 +156,11 @@ def submit_ticket():
     kept = load_kept(form.kept_attachments.data)
     if form.website.data:
         return render_ticket_form(form, kept, notice=_("We could not accept this form. Please try again."), status=400)
-    too_fast = not is_slow_enough(form.started.data)
+    key, shown_at = read_form_token(form.started.data)
+    if key is not None and (first := ticket_by_link(database(), ticket_link_token(key))) is not None:
+        # This form was sent before (a double click, a replay): its ticket, not a new one.
+        return redirect_to_confirmation(first.locale, ticket_link_token(key))
+    too_fast = key is None or (utcnow() - shown_at).total_seconds() < config["MIN_FILL_SECONDS"]
     received, upload_problems = receive_uploads(room=config["ATTACHMENT_MAX_COUNT"] - len(kept))
     kept += received
     valid = form.validate()
@@ -172,10 +188,20 @@ def submit_ticket():
         enqueue_ticket_messages(db, ticket, token)
         analytics.ticket_events(db, ticket, ticket_request.suggested, flow)
 
-    created = create_ticket(database(), ticket_request, notify)
+    link_token = ticket_link_token(key)
+    try:
+        create_ticket(database(), ticket_request, notify, link_token=link_token)
+    except IntegrityError:
+        # The same form, sent at the same moment, was stored first.
+        if ticket_by_link(database(), link_token) is None:
+            raise
     session.pop("contact_opened", None)
     analytics.end_flow()
-    return redirect(url_for(".confirmation", token=created.link_token), code=303)
+    return redirect_to_confirmation(g.locale, link_token)
+
+
+def redirect_to_confirmation(locale: str, link_token: str):
+    return redirect(url_for(".confirmation", locale=locale, token=link_token), code=303)
 
 
 @rerenders("contact.ticket")
@@ -213,7 +239,10 @@ def set_channel_choices(form: TicketForm) -> None:
 def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200):
     config = current_app.config
     set_channel_choices(form)
-    form.started.data = _signer("started").dumps(time.time())
+    key, _shown_at = read_form_token(form.started.data)
+    # A form shown again keeps its key (sending the corrected form twice still
+    # makes one ticket) and gets a new time (a too-fast robot waits again).
+    form.started.data = form_serializer().dumps(key or secrets.token_urlsafe(24))
     form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
     form.website.data = ""
     channels = available_channels(g.locale, form.kind.data)
@@ -265,16 +294,32 @@ def load_kept(token: str | None) -> list[StoredFile]:
     return [f for f in kept if store.path(f.stored_name).is_file()]
 
 
-def is_slow_enough(token: str | None) -> bool:
-    """True when the form was shown at least ``KB_MIN_FILL_SECONDS`` ago."""
-    minimum = current_app.config["MIN_FILL_SECONDS"]
-    if minimum == 0:
-        return True
+def form_serializer() -> URLSafeTimedSerializer:
+    """Signs a ticket form's idempotency key together with the time the form was shown (itsdangerous)."""
+    return URLSafeTimedSerializer(current_app.secret_key, salt="kb.contact.form")
+
+
+def read_form_token(token: str | None):
+    """The form's key and the time it was shown, or (None, None) for a missing or forged token."""
     try:
-        shown_at = float(_signer("started").loads(token or ""))
-    except (BadSignature, TypeError, ValueError):
-        return False
-    return time.time() - shown_at >= minimum
+        key, shown_at = form_serializer().loads(token or "", return_timestamp=True)
+    except BadSignature:
+        return None, None
+    if not isinstance(key, str) or not key:
+        return None, None
+    return key, shown_at
+
+
+def ticket_link_token(key: str) -> str:
+    """The confirmation link of the ticket made from the form with ``key``.
+
+    Derived from the key with the secret key (HMAC), so sending the same form
+    again finds the first ticket through the unique link, the only thing the
+    database keeps of it (as a hash), and the database's uniqueness makes two
+    simultaneous sends one ticket.
+    """
+    digest = hmac.new(current_app.secret_key.encode(), b"kb.ticket-link:" + key.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def suggested_articles(subject: str) -> list[dict]:

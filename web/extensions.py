@@ -33,21 +33,38 @@ def attachment_store() -> AttachmentStore:
     return AttachmentStore(current_app.config["ATTACHMENTS_DIR"])
 
 
-def make_limiter(app) -> Limiter:
-    """Per-client limits; counters in memory or, for several servers, in Redis."""
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri=app.config["RATELIMIT_STORAGE_URL"],
-        strategy="moving-window",
-        headers_enabled=True,
-        key_prefix="kb",
-    )
-    rules = {
-        "api.suggest": (lambda: current_app.config["SUGGEST_RATE_LIMIT"], None),
-        "contact.ticket": (lambda: current_app.config["TICKET_RATE_LIMIT"], ["POST"]),
-        "admin.login": (lambda: current_app.config["LOGIN_RATE_LIMIT"], ["POST"]),
-    }
-    for endpoint, (limit, methods) in rules.items():
-        app.view_functions[endpoint] = limiter.limit(limit, methods=methods)(app.view_functions[endpoint])
-    return limiter
+# Per-client limits, declared on the views with ``@limiter.limit``. Counters
+# live in memory or, for several processes, in Redis (``init_app`` reads
+# RATELIMIT_STORAGE_URI, set from KB_RATELIMIT_STORAGE_URL). When that storage
+# is unreachable the limits fail open: counted in this process's memory
+# (in_memory_fallback_enabled, logged as a warning) and, should even that fail,
+# not applied (swallow_errors, logged with its traceback). A rate limiter that
+# is down must never answer 500 or lose a customer's form.
+limiter = Limiter(
+    get_remote_address,
+    strategy="moving-window",
+    headers_enabled=True,
+    key_prefix="kb",
+    swallow_errors=True,
+    in_memory_fallback_enabled=True,
+)
+
+
+def init_limiter(app) -> None:
+    """Bind the limiter to ``app``; one app per process (a gunicorn worker), as Flask-Limiter expects."""
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
+    limiter.init_app(app)
+    # init_app makes a new storage but keeps the "storage is down" mark of the
+    # previous one (several apps in one process: the tests); a new storage
+    # starts out trusted, and the fallback takes over again if it fails.
+    limiter._storage_dead = False
+
+
+def configured_limit(name: str) -> Callable[[], str]:
+    """A limit read from the app's settings at request time (``TICKET_RATE_LIMIT``...)."""
+    return lambda: current_app.config[name]
+
+
+def accepted(response) -> bool:
+    """Only a form that was accepted counts: a refused one (422) is the customer's mistake, not abuse."""
+    return response.status_code < 400

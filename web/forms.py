@@ -9,7 +9,7 @@ from wtforms import EmailField, HiddenField, MultipleFileField, PasswordField, R
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kb.mail import is_plain_address
+from kb.mail import is_one_line, is_plain_address
 
 SUBJECT_MIN, SUBJECT_MAX = 3, 200
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 10_000
@@ -26,8 +26,8 @@ KIND_LABELS = {
 
 
 def single_line(form, field):
-    """Header-bound text: no line breaks or other control characters."""
-    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
+    """Header-bound text: what the email library accepts as one header line (``kb.mail.is_one_line``)."""
+    if field.data and not is_one_line(field.data):
         raise ValidationError(_l("Please write this on one line, without special characters."))
 
 
@@ -104,7 +104,9 @@ class TicketForm(FlaskForm):
     attachments = MultipleFileField(_l("Attachments (optional)"))
     # Signed list of files already received, so a form shown again keeps them.
     kept_attachments = HiddenField()
-    # Signed time the form was shown: sent too soon means a robot.
+    # The form's idempotency key and the time it was shown, signed
+    # (itsdangerous): the key makes a form sent twice one ticket; sent too
+    # soon after it was shown means a robot.
     started = HiddenField()
     # Honeypot: hidden from people, filled in by robots.
     website = StringField(_l("Leave this field empty"))

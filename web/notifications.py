@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -18,6 +18,7 @@ from kb.models import Ticket
 from kb.outbox import enqueue_email, enqueue_webhook
 
 from .forms import KIND_LABELS
+from .security import external_url
 
 
 def enqueue_ticket_messages(session, ticket: Ticket, link_token: str) -> None:
@@ -30,7 +31,7 @@ def enqueue_ticket_messages(session, ticket: Ticket, link_token: str) -> None:
 
 def confirmation_email(ticket: Ticket, link_token: str) -> EmailMessage:
     """The customer's confirmation, in the language they wrote in."""
-    link = url_for("contact.confirmation", locale=ticket.locale, token=link_token, _external=True)
+    link = external_url("contact.confirmation", locale=ticket.locale, token=link_token)
     with force_locale(ticket.locale):
         subject = _("We received your request %(number)s", number=ticket.number)
         body = render_template("emails/confirmation.txt", ticket=ticket, link=link)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 
 from babel import Locale, UnknownLocaleError
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from kb.feedback import record_answer
 from kb.models import ArticleFeedback
 from search.querying import IndexNotBuilt
 
@@ -21,8 +23,9 @@ from kb.analytics import reports
 
 from . import LOCALE_COOKIE, analytics, preferred_locale, search_index
 from .api import json_http_error
-from .extensions import RERENDER, database
+from .extensions import RERENDER, configured_limit, database, limiter
 from .forms import FeedbackForm
+from .security import cookie_flags, external_url, host_refused
 
 bp = Blueprint("pages", __name__)
 
@@ -112,10 +115,7 @@ def remember_locale(response):
     """A visitor who reads a page in a language keeps it on their next visit to ``/``."""
     locale = getattr(g, "locale", None)
     if locale and response.status_code < 400 and request.cookies.get(LOCALE_COOKIE) != locale:
-        response.set_cookie(
-            LOCALE_COOKIE, locale, max_age=LOCALE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
-            secure=request.is_secure,
-        )
+        response.set_cookie(LOCALE_COOKIE, locale, max_age=LOCALE_COOKIE_MAX_AGE, **cookie_flags())
     return response
 
 
@@ -151,11 +151,12 @@ def url_in_locale(locale: str, *, external: bool = False) -> str:
     pages without one lead to the other locale's home instead.
     """
     endpoint = request.endpoint
+    build = external_url if external else url_for
     if getattr(g, "error_page", False) or not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "locale"):
-        return url_for("pages.home", locale=locale, _external=external)
+        return build("pages.home", locale=locale)
     values = {k: v for k, v in (request.view_args or {}).items() if k != "locale"}
     values.update({k: request.args[k] for k in KEPT_QUERY_ARGS.get(endpoint, ()) if request.args.get(k)})
-    return url_for(endpoint, **values, locale=locale, _external=external)
+    return build(endpoint, **values, locale=locale)
 
 
 def page_links() -> dict:
@@ -172,7 +173,7 @@ def page_links() -> dict:
     alternates = [(code, url_in_locale(code, external=True)) for code in locales]
     if request.endpoint == "pages.home":
         # The root picks a language for each visitor: the home's x-default.
-        alternates.append(("x-default", url_for("pages.root", _external=True)))
+        alternates.append(("x-default", external_url("pages.root")))
     else:
         alternates.append(("x-default", url_in_locale(default if default in locales else locales[0], external=True)))
     canonical = url_in_locale(getattr(g, "canonical_locale", g.locale), external=True)
@@ -264,13 +265,21 @@ def article(article_id: str):
     return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions, form=FeedbackForm(formdata=None))
 
 
+def visitor_id() -> str:
+    """A random id of this visitor's browser session: one feedback answer per visitor and article."""
+    if "visitor" not in session:
+        session["visitor"] = secrets.token_urlsafe(16)
+    return session["visitor"]
+
+
 @bp.post("/<locale>/articles/<article_id>/feedback")
+# A visitor who clears their cookies is a new visitor: the per-client limit still holds.
+@limiter.limit(configured_limit("FEEDBACK_RATE_LIMIT"))
 def feedback(article_id: str):
     doc, _shown, _versions = find_article(article_id)
     form = FeedbackForm()
     if form.validate():
-        with database().writing() as db:
-            db.add(ArticleFeedback(article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes"))
+        record_answer(database(), visitor=visitor_id(), article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes")
         analytics.record(ev.VOTE, article_id=doc["id"], category=doc.get("category") or None, positive=form.answer.data == "yes")
         flash(_("Thank you for your feedback."))
     else:
@@ -315,6 +324,9 @@ def register_error_pages(app):
     def http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             return json_http_error(exc)
+        if host_refused(exc):
+            # No page (its links would need the host): a short answer, with the security headers.
+            return current_app.response_class("Bad request: this server does not answer for that host name.\n", 400, mimetype="text/plain")
         _locale_from_path()
         rerender = RERENDER.get(request.endpoint)
         if rerender is not None and (isinstance(exc, CSRFError) or exc.code == 429):

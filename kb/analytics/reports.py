@@ -28,6 +28,7 @@ from sqlalchemy import Date, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from kb.models import AnalyticsEvent as E
+from kb.models import ArticleFeedback
 
 from . import events as ev
 
@@ -206,7 +207,7 @@ def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Repor
         zero_result_queries=_queries(session, [E.kind == ev.SEARCH, E.result_count == 0, *period], top),
         deflecting_articles=_deflecting_articles(session, flows, period, filters, top),
         suggested_before_tickets=[{"article_id": a, "tickets": n} for a, n in _ranked(suggested)[:top]],
-        helpfulness=_helpfulness(session, scoped, top),
+        helpfulness=_helpfulness(session, filters, top),
         tickets_by_kind_channel=[
             {"kind": kind, "channel": channel, "tickets": n} for (kind, channel), n in _ranked(by_kind_channel)
         ],
@@ -275,15 +276,27 @@ def _deflecting_articles(session: Session, flows, period: list, filters: Filters
     return [{"article_id": a, "deflected_flows": n, "solved_answers": solved.get(a, 0)} for a, n in rows]
 
 
-def _helpfulness(session: Session, scoped: list, top: int) -> list[dict]:
-    def tally(kind, positive):
-        return func.coalesce(func.sum(case((and_(E.kind == kind, E.positive.is_(positive)), 1), else_=0)), literal(0))
+def _helpfulness(session: Session, filters: Filters, top: int) -> list[dict]:
+    """"Helpful?" and "Did this solve your problem?" answers per article, one per visitor.
+
+    Read from ``article_feedback``, where each visitor has one answer per
+    article and question (the latest): one person cannot push an article up.
+    """
+    F = ArticleFeedback
+    conditions = [F.created_at >= filters.start, F.created_at < filters.end]
+    if filters.locale:
+        conditions.append(F.locale == filters.locale)
+    if filters.category:
+        in_category = select(E.article_id).where(E.category == filters.category, E.article_id.is_not(None)).distinct()
+        conditions.append(F.article_id.in_(in_category))
+
+    def tally(question, positive):
+        return func.coalesce(func.sum(case((and_(F.question == question, F.positive.is_(positive)), 1), else_=0)), literal(0))
 
     answers = func.count().label("answers")
     rows = session.execute(
-        select(E.article_id, tally(ev.VOTE, True), tally(ev.VOTE, False), tally(ev.ANSWER, True), tally(ev.ANSWER, False), answers)
-        .where(E.kind.in_((ev.VOTE, ev.ANSWER)), *scoped)
-        .group_by(E.article_id).order_by(answers.desc(), E.article_id).limit(top)
+        select(F.article_id, tally("helpful", True), tally("helpful", False), tally("solved", True), tally("solved", False), answers)
+        .where(*conditions).group_by(F.article_id).order_by(answers.desc(), F.article_id).limit(top)
     ).all()
     result = []
     for article_id, helpful, unhelpful, solved, unsolved, _total in rows:

@@ -1,7 +1,7 @@
 """Analytics events, ticket status, and an index on the tickets' date.
 
 Revision ID: i14_analytics
-Revises: 0001
+Revises: i16_security
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "i14_analytics"
-down_revision = "0001"
+down_revision = "i16_security"
 branch_labels = None
 depends_on = None
 
