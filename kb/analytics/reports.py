@@ -314,8 +314,12 @@ def _ranked(counter: Counter) -> list[tuple]:
 
 
 def popular_articles(session: Session, since: dt.datetime, limit: int) -> list[tuple[str, int]]:
-    """The most read articles since a moment: (article id, views), most read first."""
-    views = func.count().label("views")
+    """The most read articles since a moment: (article id, readers), most read first.
+
+    A reader is a visitor on one day (the visitor hash changes daily), so one
+    person reloading a page again and again cannot push it up.
+    """
+    views = func.count(func.distinct(E.visitor)).label("views")
     return [
         (article_id, n)
         for article_id, n in session.execute(
