@@ -29,7 +29,7 @@ import frontmatter  # noqa: E402
 from corpus import DEFAULT_LOCALE, LOCALES, generate  # noqa: E402
 from kb.articles import ArticleSet  # noqa: E402
 from search.analysis import fold, language_of, SNOWBALL_NAMES  # noqa: E402
-from search.querying import split_query  # noqa: E402
+from search.queries import split_query  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0}
@@ -307,7 +307,7 @@ class TantivyEngine:
 
 
 class WhooshEngine:
-    """The help center's own search: search.indexing and search.querying."""
+    """The help center's own search: search.indexing and search.service."""
 
     def __init__(self, path: Path, locales: tuple[str, ...], *, cache: bool = False):
         self.path = Path(path)
@@ -322,9 +322,9 @@ class WhooshEngine:
         build_index(articles, self.path, self.locales)
 
     def open(self) -> None:
-        from search.querying import SearchIndex
+        from search.service import SearchIndex
 
-        from search.querying import RESULT_CACHE_SIZE
+        from search.service import RESULT_CACHE_SIZE
 
         self.index = SearchIndex(self.path, self.locales, DEFAULT_LOCALE, cache_size=RESULT_CACHE_SIZE if self.cache else 0)
 

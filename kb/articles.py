@@ -87,6 +87,8 @@ class Article:
     updated: dt.date | None = None
     revision: int | None = None
     based_on: int | None = None
+    # Front-matter keys the help center does not know (``kb check`` reports them).
+    unknown_fields: tuple[str, ...] = ()
 
     @property
     def published(self) -> bool:
@@ -94,10 +96,11 @@ class Article:
 
 
 class ArticleFileError(Exception):
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, *, problems: list | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.problems = problems or [(message, line)]
 
 
 _renderers = threading.local()
@@ -157,17 +160,38 @@ def _line_of_key(front_matter: str, key: str) -> int | None:
     return None
 
 
-def _optional_int(meta: dict, key: str, fm_text: str) -> int | None:
+def _optional_int(meta: dict, key: str, fm_text: str, problems: list) -> int | None:
     value = meta.get(key)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ArticleFileError(f"'{key}' must be a whole number from 1 up, not {value!r}", _line_of_key(fm_text, key))
+        problems.append((f"'{key}' must be a whole number from 1 up, not {value!r}", _line_of_key(fm_text, key)))
+        return None
     return value
 
 
+def text_digest(title: str, body: str) -> str:
+    r"""A short fingerprint of an article's text (title and body).
+
+    Trailing spaces and blank lines at the ends do not count, so an editor
+    that trims them does not make a change.
+
+    >>> text_digest("Hi", "Text.  \n") == text_digest("Hi", "Text.")
+    True
+    """
+    import hashlib
+
+    lines = [line.rstrip() for line in f"{title.strip()}\n{body}".strip().splitlines()]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
 def parse_article(path: Path, locale: str) -> Article:
-    """Read one article file; raise :class:`ArticleFileError` when it is unusable."""
+    """Read one article file; raise :class:`ArticleFileError` when it is unusable.
+
+    Every problem of the front matter and body is found before raising: the
+    error's ``problems`` lists them all (``kb check`` reports each), its
+    message is the first.
+    """
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -189,29 +213,26 @@ def parse_article(path: Path, locale: str) -> Article:
     if not isinstance(meta, dict):
         raise ArticleFileError("the front matter must be a mapping of 'key: value' lines", 2)
 
+    problems: list[tuple[str, int | None]] = []
     for key in ("id", "title"):
         value = meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            raise ArticleFileError(f"missing required field '{key}'", _line_of_key(fm_text, key) or 1)
-    article_id = str(meta["id"]).strip()
-    if not ID_PATTERN.match(article_id):
-        raise ArticleFileError(
-            f"'id' must be lower-case letters, digits and hyphens, not {meta['id']!r}",
-            _line_of_key(fm_text, "id"),
-        )
-    title = str(meta["title"]).strip()
+            problems.append((f"missing required field '{key}'", _line_of_key(fm_text, key) or 1))
+    article_id = str(meta.get("id") or "").strip()
+    if article_id and not ID_PATTERN.match(article_id):
+        problems.append((f"'id' must be lower-case letters, digits and hyphens, not {meta['id']!r}", _line_of_key(fm_text, "id")))
+    title = str(meta.get("title") or "").strip()
 
     status = meta.get("status", "published")
     if status not in STATUSES:
-        raise ArticleFileError(
-            f"'status' must be one of {', '.join(STATUSES)}, not {status!r}", _line_of_key(fm_text, "status")
-        )
+        problems.append((f"'status' must be one of {', '.join(STATUSES)}, not {status!r}", _line_of_key(fm_text, "status")))
 
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t for t in (part.strip() for part in tags.split(",")) if t]
     if not isinstance(tags, (list, tuple)) or not all(isinstance(t, (str, int)) for t in tags):
-        raise ArticleFileError("'tags' must be a list of words", _line_of_key(fm_text, "tags"))
+        problems.append(("'tags' must be a list of words", _line_of_key(fm_text, "tags")))
+        tags = ()
 
     updated = meta.get("updated")
     if isinstance(updated, dt.datetime):
@@ -220,24 +241,28 @@ def parse_article(path: Path, locale: str) -> Article:
         try:
             updated = dt.date.fromisoformat(updated.strip())
         except ValueError:
-            raise ArticleFileError(
-                f"'updated' must be a date like 2026-10-14, not {updated!r}", _line_of_key(fm_text, "updated")
-            ) from None
+            problems.append((f"'updated' must be a date like 2026-10-14, not {updated!r}", _line_of_key(fm_text, "updated")))
+            updated = None
     elif updated is not None and not isinstance(updated, dt.date):
-        raise ArticleFileError("'updated' must be a date like 2026-10-14", _line_of_key(fm_text, "updated"))
+        problems.append(("'updated' must be a date like 2026-10-14", _line_of_key(fm_text, "updated")))
+        updated = None
 
     category = meta.get("category")
     if category is not None:
         category = str(category).strip()
         if not ID_PATTERN.match(category):
-            raise ArticleFileError(
+            problems.append((
                 f"'category' must be lower-case letters, digits and hyphens, not {meta['category']!r}",
                 _line_of_key(fm_text, "category"),
-            )
+            ))
+    revision = _optional_int(meta, "revision", fm_text, problems)
+    based_on = _optional_int(meta, "based_on", fm_text, problems)
 
     body = post.content
     if not body.strip():
-        raise ArticleFileError("the article has no text after its front matter")
+        problems.append(("the article has no text after its front matter", fm_text.count("\n") + 3))
+    if problems:
+        raise ArticleFileError(*problems[0], problems=problems)
     html = render_markdown(body)
     text, headings = extract_text(html)
     return Article(
@@ -253,8 +278,9 @@ def parse_article(path: Path, locale: str) -> Article:
         tags=tuple(str(t).strip() for t in tags if str(t).strip()),
         status=status,
         updated=updated,
-        revision=_optional_int(meta, "revision", fm_text),
-        based_on=_optional_int(meta, "based_on", fm_text),
+        revision=revision,
+        based_on=based_on,
+        unknown_fields=tuple(sorted(str(k) for k in meta if k not in KNOWN_FIELDS)),
     )
 
 
@@ -315,7 +341,7 @@ class ArticleSet:
 
 
 def load_articles(
-    articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, jobs: int = 1
+    articles_dir: Path | str, locales: tuple[str, ...], default_locale: str, *, jobs: int = 1, progress=None
 ) -> ArticleSet:
     """Load every ``*.md`` file below ``articles_dir``.
 
@@ -328,7 +354,7 @@ def load_articles(
         result = ArticleSet(default_locale=default_locale)
         result.errors.append(LoadError(root, "the articles folder does not exist"))
         return result
-    return load_article_files(root, sorted(root.rglob("*.md")), locales, default_locale, jobs=jobs)
+    return load_article_files(root, sorted(root.rglob("*.md")), locales, default_locale, jobs=jobs, progress=progress)
 
 
 # Below this many files, starting processes costs more than it saves.
@@ -371,16 +397,15 @@ def load_article_files(
     locales: tuple[str, ...],
     default_locale: str,
     *,
-    taken: dict | None = None,
     jobs: int = 1,
+    progress=None,
 ) -> ArticleSet:
     """Load the given files below ``root``, as :func:`load_articles` does.
 
-    ``taken`` maps ``(locale, id)`` to the path of an article loaded earlier
-    and not among ``paths``, so a duplicate id is caught across both.
+    ``progress``, when given, is called as ``progress("reading", done, total)``.
     """
     result = ArticleSet(default_locale=default_locale)
-    first_path: dict[tuple[str, str], Path] = dict(taken or {})
+    first_path: dict[tuple[str, str], Path] = {}
     items = []
     for path in paths:
         relative = path.relative_to(root)
@@ -394,7 +419,9 @@ def load_article_files(
             )
             continue
         items.append((path, locale))
-    for (path, locale), parsed in zip(items, _parsed(items, jobs)):
+    for done, ((path, locale), parsed) in enumerate(zip(items, _parsed(items, jobs)), 1):
+        if progress is not None and (done % 500 == 0 or done == len(items)):
+            progress("reading", done, len(items))
         if parsed is None:
             continue  # removed while loading: the next build sees it gone
         stat, article, error = parsed

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import filetype
 
+from .text import has_control_characters
+
 # Types by content (filetype's signatures) that customers may send.
 ACCEPTED_TYPES = {
     "image/png", "image/jpeg", "image/gif", "image/webp",
@@ -54,7 +56,7 @@ def _is_plain_text(data: bytes) -> bool:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return not any(ord(c) < 32 and c not in "\t\n\r\f" for c in text)
+    return not has_control_characters(text, allowed="\t\n\r\f\x7f")
 
 
 def safe_filename(name: str) -> str:

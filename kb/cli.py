@@ -16,17 +16,11 @@ import click
 from . import settings
 
 
-def _settings_help() -> str:
-    lines = ["Settings (environment variables):", ""]
-    lines += [f"  {s.name}: {s.help}" + (f" Default: {s.default}." if s.default else "") for s in settings.SETTINGS]
-    return "\n".join(lines)
-
-
 class KbGroup(click.Group):
     def format_epilog(self, ctx, formatter):
         formatter.write_paragraph()
         with formatter.indentation():
-            for line in _settings_help().splitlines():
+            for line in settings.help_text().splitlines():
                 formatter.write(line + "\n")
 
 
@@ -49,12 +43,22 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 
     from .articles import load_articles
 
+    # Before anything is written: run from the wrong folder, the index (and
+    # an instance/ folder) must not appear there.
+    _articles_dir_or_exit(config)
     if changed:
         report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         errors = report.errors
     else:
-        articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs)
-        report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs)
+        from .progress import Progress
+
+        progress = None if quiet else Progress()
+        try:
+            articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs, progress=progress)
+            report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs, progress=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         errors = articles.errors
     for error in errors:
         click.echo(f"skipped {error}", err=True)
@@ -90,7 +94,9 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
     help="Processes for a full build: files are parsed and locales indexed in parallel (a locale by several processes when there are more jobs than locales).",
 )
-def index(strict: bool, quiet: bool, changed: bool, jobs: int):
+@click.option("--watch", is_flag=True, help="Keep running: re-index the changed files whenever an article file is saved (as kb serve --reload-articles does).")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between looks at the files with --watch.")
+def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, interval: float):
     """Build the search indexes from the article files.
 
     The new indexes are written beside the ones being served and switched to
@@ -99,7 +105,214 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int):
     --changed, the new generation is the current one plus the changed
     articles (hard links to its files, never a copy), switched the same way.
     """
-    sys.exit(run_index(_config(), strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+    config = _config()
+    if watch:
+        watch_articles(config, interval)
+        return
+    sys.exit(run_index(config, strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+
+
+def watch_articles(config: dict, interval: float, stop=None) -> None:
+    """Re-index whenever an article file changes, until ``stop`` is set (or Ctrl-C / SIGTERM).
+
+    Polls the files' mtimes and sizes: no extra dependency, and the same
+    comparison `kb index --changed` makes against its manifest.
+    """
+    import signal
+    import threading
+    import time
+
+    from search.indexing import markdown_files
+
+    root = _articles_dir_or_exit(config)
+    if stop is None:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    seen = None
+    click.echo(f"watching {root} for changes (Ctrl-C to stop)")
+    try:
+        while not stop.is_set():
+            snapshot = markdown_files(root)
+            if snapshot != seen:
+                if seen is not None:
+                    click.echo(time.strftime("%H:%M:%S ") + "articles changed: re-indexing")
+                run_index(config, changed=True)
+                seen = snapshot
+            stop.wait(interval)
+    except KeyboardInterrupt:
+        pass
+
+
+def _articles_dir_or_exit(config: dict) -> Path:
+    """The articles folder, or a clear error when it does not look like one."""
+    root = config["ARTICLES_DIR"]
+    if not root.is_dir():
+        raise click.ClickException(f"{root}: no such folder (set KB_ARTICLES_DIR or run from the project folder)")
+    if not any((root / locale).is_dir() for locale in config["LOCALES"]):
+        raise click.ClickException(
+            f"{root} is not an articles folder: it has none of the locale folders "
+            f"{', '.join(loc + '/' for loc in config['LOCALES'])} (set KB_ARTICLES_DIR or run from the project folder)"
+        )
+    return root
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one 'path:line: severity: message' line per problem; json: for CI tools.")
+@click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also print warnings (they never fail the check).")
+@click.option("--fix", is_flag=True, help="First fix what needs no judgement: French spaces before : ; ? ! and inside « », and a full stop after a label's own ? or !.")
+def check(output_format: str, warnings: bool, fix: bool):
+    """Check every article, categories.yaml and revisions.yaml, reporting every problem at once.
+
+    Front matter (required fields, types, unknown keys), duplicate ids,
+    unknown categories, translations without a source or following a
+    revision the source does not have, categories differing from the
+    source's, broken links between articles, missing images, empty bodies,
+    source text changed without `kb revise`, and what a translation states
+    differently from its source (numbers, durations, labels, code, links,
+    headings, typography). Exits 1 when there is any error.
+    """
+    from translations import CATALOG_DIR
+
+    from .checks import check_articles
+
+    config = _config()
+    if fix:
+        from .consistency import fix_file
+
+        root = _articles_dir_or_exit(config)
+        for locale in config["LOCALES"]:
+            for path in sorted((root / locale).rglob("*.md")):
+                if fix_file(path, locale):
+                    click.echo(f"fixed {path}", err=True)
+    report = check_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], catalog_dir=CATALOG_DIR)
+    shown = report.problems if warnings else report.errors
+    if output_format == "json":
+        click.echo(json.dumps({
+            "errors": len(report.errors), "warnings": len(report.warnings),
+            "problems": [p.to_dict() for p in shown],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for problem in shown:
+            click.echo(str(problem))
+        checked = len(report.articles.articles) if report.articles else 0
+        click.echo(f"{checked} articles checked: {len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
+    sys.exit(1 if report.errors else 0)
+
+
+def _load_for_writing(config: dict):
+    from .articles import load_articles
+
+    root = _articles_dir_or_exit(config)
+    return root, load_articles(root, config["LOCALES"], config["DEFAULT_LOCALE"])
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--minor", is_flag=True, help="A fix that needs no re-translation (typo, formatting): the revision stays, translations stay up to date.")
+def revise(article_id: str, minor: bool):
+    """Record a change to the source article ARTICLE_ID.
+
+    Without --minor the revision goes up and its translations become
+    outdated; `kb check` fails until every changed source is recorded.
+    """
+    from .revisions import revise as record
+
+    config = _config()
+    root, articles = _load_for_writing(config)
+    article = articles.get(config["DEFAULT_LOCALE"], article_id)
+    if article is None:
+        raise click.ClickException(f"no {config['DEFAULT_LOCALE']} article has id {article_id!r}")
+    _revision, what = record(root, article, minor=minor)
+    click.echo(f"{article_id}: {what}")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--title", "-t", required=True, help="The article's title, as a customer would ask it.")
+@click.option("--category", "-c", required=True, help="One of the categories of categories.yaml.")
+@click.option("--tags", default="", help="Comma-separated words customers use for this subject.")
+def new(article_id: str, title: str, category: str, tags: str):
+    """Start a new source article ARTICLE_ID, as a draft.
+
+    The file is written to <articles>/<default locale>/ARTICLE_ID.md with
+    today's date. Write it, preview it (kb serve, signed in), then set
+    'status: published' and run `kb revise ARTICLE_ID`.
+    """
+    from .articles import ID_PATTERN
+    from .categories import load_categories
+    from .scaffold import new_article
+
+    config = _config()
+    root, articles = _load_for_writing(config)
+    if not ID_PATTERN.match(article_id):
+        raise click.BadParameter("use lower-case letters, digits and hyphens, such as reset-password", param_hint="ARTICLE_ID")
+    if any(aid == article_id for _loc, aid in articles.articles):
+        raise click.ClickException(f"an article with id {article_id!r} already exists")
+    categories = load_categories(root, config["LOCALES"], config["DEFAULT_LOCALE"])
+    if category not in categories.ids:
+        raise click.BadParameter(f"expected one of {', '.join(categories.ids)}", param_hint="--category")
+    path = new_article(root, config["DEFAULT_LOCALE"], article_id, title, category, [t.strip() for t in tags.split(",") if t.strip()])
+    click.echo(f"created {path}")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--to", "locale", required=True, help="Locale of the translation, such as fr.")
+@click.option("--force", is_flag=True, help="Replace an existing translation's text with the source again (its id and file are kept).")
+def translate(article_id: str, locale: str, force: bool):
+    """Start the LOCALE translation of ARTICLE_ID from its current source, as a draft.
+
+    The file holds the source text to translate and records the source's
+    revision in 'based_on'. An existing translation is left alone (its
+    'based_on' says which revision it follows): update it, then set
+    'based_on' to the source's revision.
+    """
+    from .scaffold import new_translation
+
+    config = _config()
+    if locale not in config["LOCALES"] or locale == config["DEFAULT_LOCALE"]:
+        others = [loc for loc in config["LOCALES"] if loc != config["DEFAULT_LOCALE"]]
+        raise click.BadParameter(f"expected one of {', '.join(others)}", param_hint="--to")
+    root, articles = _load_for_writing(config)
+    source = articles.get(config["DEFAULT_LOCALE"], article_id)
+    if source is None:
+        raise click.ClickException(f"no {config['DEFAULT_LOCALE']} article has id {article_id!r}")
+    existing = articles.get(locale, article_id)
+    if existing is not None and not force:
+        state = "outdated" if articles.is_outdated(existing) else "up to date"
+        raise click.ClickException(
+            f"{existing.path} exists ({state}, based on revision {existing.based_on}); "
+            f"edit it, or use --force to start again from the source"
+        )
+    path = new_translation(root, source, locale, existing.path if existing else None)
+    click.echo(f"created {path} (based on revision {source.revision or 1}); translate it, then set 'status: published'")
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: a table; json: for scripts and dashboards.")
+@click.option("--locale", "-l", "only", multiple=True, help="Show only this locale (repeatable).")
+@click.option("--todo", is_flag=True, help="List only the articles with something to translate.")
+def status(output_format: str, only: tuple[str, ...], todo: bool):
+    """The translation matrix: each article in each locale, with coverage per locale.
+
+    States: ok (up to date), outdated (follows an older source revision),
+    missing, draft. Coverage is the share of published source articles
+    with an up-to-date published translation.
+    """
+    from .status import translation_status
+
+    config = _config()
+    _root, articles = _load_for_writing(config)
+    locales = tuple(loc for loc in config["LOCALES"] if not only or loc in only)
+    matrix = translation_status(articles, locales, config["DEFAULT_LOCALE"])
+    if todo:
+        matrix = matrix.todo()
+    if output_format == "json":
+        click.echo(json.dumps(matrix.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(matrix.table())
 
 
 @main.command()
@@ -109,29 +322,29 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int):
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON, as /api/suggest does.")
 def search(text: str, lang: str | None, limit: int, as_json: bool):
     """Search the help center for TEXT, as the suggest API does."""
-    from search.querying import IndexNotBuilt, SearchIndex
+    from search.service import IndexNotBuilt
+    from web import create_app, search_index
+    from web.api import suggest_body
 
     config = _config()
     lang = lang or config["DEFAULT_LOCALE"]
     if lang not in config["LOCALES"]:
         raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--lang")
-    search_index = SearchIndex(config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
-    try:
-        hits = search_index.search(text, lang, limit)
-        suggestion = search_index.did_you_mean(text, lang) if not hits and text.strip() else None
-    except IndexNotBuilt as exc:
-        raise click.ClickException(str(exc)) from None
+    # The app makes the articles' URLs, as for the API.
+    with create_app().test_request_context():
+        try:
+            body = suggest_body(search_index(), text, lang, limit)
+        except IndexNotBuilt as exc:
+            raise click.ClickException(str(exc)) from None
     if as_json:
-        body = {"query": text, "lang": lang, "results": [h.to_dict() for h in hits]}
-        if suggestion:
-            body["did_you_mean"] = suggestion
         click.echo(json.dumps(body, ensure_ascii=False, indent=2))
         return
-    if not hits:
+    if not body["results"]:
+        suggestion = body.get("did_you_mean")
         click.echo(f"no results; did you mean: {suggestion}" if suggestion else "no results")
-    for number, hit in enumerate(hits, start=1):
-        other = f" [{hit.locale}]" if hit.locale != lang else ""
-        click.echo(f"{number}. {hit.title}{other}  ({hit.url}, score {hit.score:.2f})")
+    for number, hit in enumerate(body["results"], start=1):
+        other = f" [{hit['locale']}]" if hit["locale"] != lang else ""
+        click.echo(f"{number}. {hit['title']}{other}  ({hit['url']}, score {hit['score']:.2f})")
 
 
 @main.command(name="eval")
@@ -164,7 +377,10 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
         articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
         for error in articles.errors:
             click.echo(f"skipped {error}", err=True)
-        report = evaluate(articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements, progress=lambda m: click.echo(m, err=True))
+        report = evaluate(
+            articles, config["LOCALES"], config["DEFAULT_LOCALE"], judgements,
+            progress=lambda m: click.echo(m, err=True), scorer=config["SCORER"],
+        )
     except QueryFileError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.table())
@@ -184,7 +400,8 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
     help="Build the index before serving (default: only when none exists yet).",
 )
 @click.option("--outbox/--no-outbox", "outbox_worker", default=True, show_default=True, help="Also run the outbox sender (emails, webhooks).")
-def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool):
+@click.option("--reload-articles", is_flag=True, help="For writers: re-index an article as soon as its file is saved (runs kb index --watch beside the server).")
+def serve(host: str, port: int, workers: int, threads: int, build_first: bool | None, outbox_worker: bool, reload_articles: bool):
     """Serve the help center with gunicorn, a production WSGI server.
 
     The database schema is upgraded first, and an outbox sender runs beside
@@ -193,7 +410,7 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
     from search.indexing import current_generation
 
     from .db import upgrade
-    from .server import serve_app
+    from web.server import serve_app
 
     config = _config()
     if build_first or (build_first is None and current_generation(config["INDEX_DIR"]) is None):
@@ -207,13 +424,18 @@ def serve(host: str, port: int, workers: int, threads: int, build_first: bool | 
             err=True,
         )
     upgrade(config["DATABASE_URL"])
-    sender = subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]) if outbox_worker else None
+    helpers = []
+    if outbox_worker:
+        helpers.append(subprocess.Popen([sys.executable, "-m", "kb.cli", "outbox", "send", "--watch"]))
+    if reload_articles:
+        helpers.append(subprocess.Popen([sys.executable, "-m", "kb.cli", "index", "--watch"]))
     try:
         serve_app(host=host, port=port, workers=workers, threads=threads)
     finally:
-        if sender is not None:
-            sender.terminate()
-            sender.wait(timeout=30)
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=30)
 
 
 @main.group()
@@ -481,16 +703,26 @@ def analytics_prune(days: int | None):
 
 
 @main.group()
-def translations():
-    """The interface's catalog cycle: extract, update, translate, compile.
+def catalogs():
+    """The interface's gettext catalogs (buttons, forms, emails), not articles.
 
     Run from the project folder: extract the strings into the template,
     update every locale's catalog from it, translate the new and fuzzy
     entries in translations/<locale>/LC_MESSAGES/messages.po, then compile.
+    Articles are translated with `kb translate` and followed with `kb status`.
     """
 
 
-@translations.command("extract")
+@main.command(hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+def translations():
+    """Renamed: kb catalogs."""
+    raise click.UsageError(
+        "'kb translations' is now 'kb catalogs' (the interface's catalogs); "
+        "article translations are 'kb translate' and 'kb status'"
+    )
+
+
+@catalogs.command("extract")
 @click.option("--mapping", "mapping_file", default="babel.cfg", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Babel mapping file saying which files hold translatable strings.")
@@ -499,24 +731,22 @@ def translations():
               help="Folder the mapping file's patterns are relative to.")
 @click.option("--output", "-o", "template_path", default="translations/messages.pot", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Template catalog to write.")
-def translations_extract(mapping_file: Path, source_root: Path, template_path: Path):
+def catalogs_extract(mapping_file: Path, source_root: Path, template_path: Path):
     """Extract every translatable string into the template catalog (.pot)."""
-    from translations import extract_messages, write_catalog
+    from translations import extract_messages
 
-    template = extract_messages(source_root, mapping_file)
-    template_path.parent.mkdir(parents=True, exist_ok=True)
-    write_catalog(template, template_path)
+    template = extract_messages(source_root, mapping_file, template_path)
     click.echo(f"extracted {len(template)} messages into {template_path}")
 
 
-@translations.command("update")
+@catalogs.command("update")
 @click.option("--template", "-t", "template_path", default="translations/messages.pot", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Template catalog to merge from.")
 @click.option("--directory", "-d", default="translations", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
 @click.option("--locale", "-l", "locales", multiple=True,
               help="Locale to update or create; repeat for several (default: every KB_LOCALES locale).")
-def translations_update(template_path: Path, directory: Path, locales: tuple[str, ...]):
+def catalogs_update(template_path: Path, directory: Path, locales: tuple[str, ...]):
     """Merge the template into each locale's catalog (.po), creating missing ones.
 
     New strings arrive untranslated and changed ones fuzzy; translate them
@@ -538,12 +768,12 @@ def _translated(message) -> bool:
     return all(strings)
 
 
-@translations.command("compile")
+@catalogs.command("compile")
 @click.option("--directory", "-d", default="translations", show_default=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of the locale catalogs.")
 @click.option("--output-dir", "-o", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the compiled catalogs to (default: beside the .po files).")
-def translations_compile(directory: Path, output_dir: Path | None):
+def catalogs_compile(directory: Path, output_dir: Path | None):
     """Compile the catalogs (.po) into the binary form the server reads (.mo)."""
     from translations import CatalogError, compile_catalogs
 

@@ -1,7 +1,9 @@
 """Every setting of the help center, read from ``KB_*`` environment variables.
 
-``SETTINGS`` is the single list: the command line, the web app and the README
-all use it (a test checks that the README documents each one).
+``SETTINGS`` declares each one once (name, default, parser, help); one
+loader reads them all and refuses any bad value at start-up, naming its
+variable. ``kb --help`` and the README's table are made from the same
+declarations (a test checks the README).
 """
 
 from __future__ import annotations
@@ -9,71 +11,102 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
-
-
-@dataclasses.dataclass(frozen=True)
-class Setting:
-    name: str
-    default: str | None
-    help: str
-
-    @property
-    def key(self) -> str:
-        """The Flask config key: the name without its ``KB_`` prefix."""
-        return self.name.removeprefix("KB_")
-
-
-SETTINGS = (
-    Setting("KB_INSTANCE_DIR", "instance", "Folder for local state: the default index, database and secret key."),
-    Setting("KB_ARTICLES_DIR", "articles", "Folder of article files, one sub-folder per locale."),
-    Setting("KB_INDEX_DIR", None, "Folder of the search indexes (default: <instance>/index)."),
-    Setting("KB_DATABASE_URL", None, "SQLAlchemy URL of the ticket database (default: SQLite file <instance>/kb.sqlite3)."),
-    Setting("KB_BASE_URL", None, "Public address of the help center, such as https://help.example.com: every absolute link in emails and pages starts with it, and only its host is answered (default: links follow the request, answered for localhost and 127.0.0.1 only)."),
-    Setting("KB_SECRET_KEY", None, "Key that signs sessions and form tokens (default: random, kept in <instance>/secret_key)."),
-    Setting("KB_LOCALES", "en,fr,de,es,it,pt", "Comma-separated locales the help center serves."),
-    Setting("KB_DEFAULT_LOCALE", "en", "Locale of the source articles, used when nothing else fits."),
-    Setting("KB_SMTP_URL", "smtp://127.0.0.1:25", "Mail server for outgoing email: smtp://[user:password@]host:port, smtp+starttls://... or smtps://..."),
-    Setting("KB_MAIL_FROM", "Plumora Support <support@plumora.example>", "Sender address of the emails the help center sends."),
-    Setting("KB_SUPPORT_INBOX", "support@plumora.example", "Address of the support team, which receives every ticket."),
-    Setting("KB_WEBHOOK_URL", None, "Helpdesk URL that receives every ticket as signed JSON (default: no webhook)."),
-    Setting("KB_WEBHOOK_SECRET", None, "Key of the webhook's HMAC-SHA256 signature (X-Plumora-Signature); required with KB_WEBHOOK_URL."),
-    Setting("KB_OUTBOX_MAX_ATTEMPTS", "8", "Delivery attempts of an email or webhook before it is marked dead."),
-    Setting("KB_OUTBOX_RETRY_SECONDS", "30", "Wait before the first retry; each later retry waits twice as long (at most 6 hours)."),
-    Setting("KB_OUTBOX_LEASE_SECONDS", "300", "How long a sender holds the one message it is delivering before another sender may take it over; keep it well above the slowest send."),
-    Setting("KB_ATTACHMENTS_DIR", None, "Folder of ticket attachments, outside the web root (default: <instance>/attachments)."),
-    Setting("KB_ATTACHMENT_MAX_BYTES", "10485760", "Largest attachment accepted, in bytes."),
-    Setting("KB_ATTACHMENT_MAX_COUNT", "3", "Most attachments on one ticket."),
-    Setting("KB_RATELIMIT_STORAGE_URL", "memory://", "Where rate-limit counters live: memory:// (one process) or redis://host:port/db (shared)."),
-    Setting("KB_TICKET_RATE_LIMIT", "5 per 10 minutes", "Ticket submissions allowed per client."),
-    Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", "Suggest API requests allowed per client."),
-    Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", "Staff login attempts allowed per client."),
-    Setting("KB_FEEDBACK_RATE_LIMIT", "30 per hour", "Article feedback answers (helpful, solved) allowed per client."),
-    Setting("KB_MIN_FILL_SECONDS", "3", "A ticket form sent sooner than this after it was shown is taken for a robot."),
-    Setting("KB_ANALYTICS_RETENTION_DAYS", "400", "Days analytics events (searches, flows, views, votes) are kept before kb analytics prune deletes them."),
-    Setting("KB_PROXY_HOPS", "0", "Reverse proxies or load balancers in front of kb serve whose X-Forwarded-For/-Proto/-Host are trusted (0: none)."),
-)
 
 
 class SettingsError(ValueError):
     """A setting has a value the help center cannot use."""
 
 
-def parse_locales(value: str) -> tuple[str, ...]:
-    """Split a ``KB_LOCALES`` value.
+# A parser turns a setting's text (None when unset and without default) into
+# its value, given the values of the settings declared before it; it raises
+# ValueError with a message that the loader prefixes with the setting's name.
+Parser = Callable[[str | None, Mapping[str, Any]], Any]
 
-    >>> parse_locales(" en, fr ,de")
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One setting: its variable, default text, parser and help (README and ``kb --help``)."""
+
+    name: str
+    default: str | None
+    parse: Parser
+    help: str
+    # How the docs show a default that is not a fixed text (``default`` None).
+    default_text: str = "none"
+
+    @property
+    def key(self) -> str:
+        """The Flask config key: the name without its ``KB_`` prefix."""
+        return self.name.removeprefix("KB_")
+
+    @property
+    def shown_default(self) -> str:
+        """The default as the README's table shows it."""
+        return f"`{self.default}`" if self.default is not None else self.default_text
+
+
+# Parsers
+
+
+def text(raw: str | None, config: Mapping[str, Any]) -> str | None:
+    return raw
+
+
+def directory(under_instance: str | None = None) -> Parser:
+    """A folder, made absolute (a later ``chdir`` does not move it); unset, ``under_instance`` of the instance folder."""
+
+    def parse(raw: str | None, config: Mapping[str, Any]) -> Path:
+        if raw is None:
+            return config["INSTANCE_DIR"] / under_instance
+        return Path(raw).resolve()
+
+    return parse
+
+
+def integer(minimum: int) -> Parser:
+    """A whole number of at least ``minimum``.
+
+    >>> integer(1)("3", {})
+    3
+    >>> integer(1)("0", {})
+    Traceback (most recent call last):
+    ...
+    ValueError: must be a whole number of at least 1, not '0'
+    """
+
+    def parse(raw: str | None, config: Mapping[str, Any]) -> int:
+        value = (raw or "").strip()
+        if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+            raise ValueError(f"must be a whole number of at least {minimum}, not {raw!r}")
+        return int(value)
+
+    return parse
+
+
+def locales(raw: str | None, config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Comma-separated locale names.
+
+    >>> locales(" en, fr ,de", {})
     ('en', 'fr', 'de')
     """
-    locales = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
-    if not locales:
-        raise SettingsError("KB_LOCALES names no locale")
-    for locale in locales:
+    found = tuple(dict.fromkeys(part.strip() for part in (raw or "").split(",") if part.strip()))
+    if not found:
+        raise ValueError("names no locale")
+    for locale in found:
         if not locale.replace("_", "").isalnum():
-            raise SettingsError(f"KB_LOCALES: {locale!r} is not a locale name such as 'en' or 'pt_BR'")
-    return locales
+            raise ValueError(f"{locale!r} is not a locale name such as 'en' or 'pt_BR'")
+    return found
+
+
+def default_locale(raw: str | None, config: Mapping[str, Any]) -> str:
+    locale = (raw or "").strip()
+    if locale not in config["LOCALES"]:
+        raise ValueError(f"{locale!r} is not one of KB_LOCALES ({', '.join(config['LOCALES'])})")
+    return locale
 
 
 def parse_base_url(value: str) -> str:
@@ -98,64 +131,201 @@ def parse_base_url(value: str) -> str:
     return value.strip().rstrip("/")
 
 
+def base_url(raw: str | None, config: Mapping[str, Any]) -> str | None:
+    return parse_base_url(raw) if raw else None
+
+
+def database_url(raw: str | None, config: Mapping[str, Any]) -> str:
+    return raw or f"sqlite:///{config['INSTANCE_DIR'] / 'kb.sqlite3'}"
+
+
+def smtp_url(raw: str | None, config: Mapping[str, Any]) -> str:
+    from .mail import SmtpServer
+
+    SmtpServer.from_url(raw or "")  # raises ValueError when malformed
+    return raw
+
+
+def mail_address(with_name: bool) -> Parser:
+    """One email address; with ``with_name``, a display name may come with it (``Name <a@b.c>``)."""
+
+    def parse(raw: str | None, config: Mapping[str, Any]) -> str:
+        from .mail import envelope_address, is_plain_address
+
+        address = envelope_address(raw or "") if with_name else (raw or "")
+        if not is_plain_address(address):
+            raise ValueError(f"expected an address such as support@example.com, not {raw!r}")
+        return raw
+
+    return parse
+
+
+def http_url(raw: str | None, config: Mapping[str, Any]) -> str | None:
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http:// or https:// URL, not {raw!r}")
+    return raw
+
+
+def required_with(other: str) -> Parser:
+    """Text that must be set when the setting ``other`` (declared before it) is."""
+
+    def parse(raw: str | None, config: Mapping[str, Any]) -> str | None:
+        if config.get(other.removeprefix("KB_")) and not raw:
+            raise ValueError(f"must be set when {other} is")
+        return raw
+
+    return parse
+
+
+def rate_limit(raw: str | None, config: Mapping[str, Any]) -> str:
+    import limits
+
+    limits.parse_many(raw or "")  # raises ValueError: "5 per 10 minutes", "120/minute"
+    return raw
+
+
+def choice(*choices: str) -> Parser:
+    def parse(raw: str | None, config: Mapping[str, Any]) -> str:
+        if raw not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}, not {raw!r}")
+        return raw
+
+    return parse
+
+
+def storage_url(raw: str | None, config: Mapping[str, Any]) -> str:
+    from limits.storage import SCHEMES
+
+    if urlsplit(raw or "").scheme not in SCHEMES:
+        raise ValueError(f"expected memory:// or redis://host:port/db, not {raw!r}")
+    return raw
+
+
+SETTINGS = (
+    Setting("KB_INSTANCE_DIR", "instance", directory(), "Folder for local state: the default index, database and secret key."),
+    Setting("KB_ARTICLES_DIR", "articles", directory(), "Folder of article files, one sub-folder per locale."),
+    Setting("KB_INDEX_DIR", None, directory("index"), "Folder of the search indexes.", "`<instance>/index`"),
+    Setting(
+        "KB_DATABASE_URL", None, database_url,
+        "SQLAlchemy URL of the ticket database; a `postgresql://` URL for PostgreSQL.",
+        "SQLite file `<instance>/kb.sqlite3`",
+    ),
+    Setting(
+        "KB_BASE_URL", None, base_url,
+        "Public address of the help center, such as `https://help.example.com`. Every absolute link (the customer's "
+        "confirmation email, canonical and `hreflang` links) starts with it, and only its host (and "
+        "`localhost`/`127.0.0.1`) is answered. Unset, links follow the request and only `localhost` and `127.0.0.1` "
+        "are answered: set it on any server reached from elsewhere. See [docs/security.md](docs/security.md).",
+    ),
+    Setting(
+        "KB_SECRET_KEY", None, text,
+        "Key that signs sessions and form tokens. Set it when several servers serve one help center.",
+        "random, kept in `<instance>/secret_key`",
+    ),
+    Setting("KB_LOCALES", "en,fr,de,es,it,pt", locales, "Comma-separated locales the help center serves."),
+    Setting("KB_DEFAULT_LOCALE", "en", default_locale, "Locale of the source articles, used when nothing else fits."),
+    Setting(
+        "KB_SMTP_URL", "smtp://127.0.0.1:25", smtp_url,
+        "Mail server for outgoing email: `smtp://[user:password@]host:port`, `smtp+starttls://...` or `smtps://...`.",
+    ),
+    Setting("KB_MAIL_FROM", "Plumora Support <support@plumora.example>", mail_address(with_name=True), "Sender of the emails the help center sends."),
+    Setting(
+        "KB_SUPPORT_INBOX", "support@plumora.example", mail_address(with_name=False),
+        "Address of the support team, which receives every ticket with its attachments.",
+    ),
+    Setting("KB_WEBHOOK_URL", None, http_url, "Helpdesk URL that receives every ticket as signed JSON."),
+    Setting(
+        "KB_WEBHOOK_SECRET", None, required_with("KB_WEBHOOK_URL"),
+        "Key of the webhook's HMAC-SHA256 signature; required with `KB_WEBHOOK_URL`.",
+    ),
+    Setting("KB_OUTBOX_MAX_ATTEMPTS", "8", integer(1), "Delivery attempts of an email or webhook before it is marked dead."),
+    Setting(
+        "KB_OUTBOX_RETRY_SECONDS", "30", integer(1),
+        "Wait before the first retry; each later retry waits twice as long (at most 6 hours).",
+    ),
+    Setting(
+        "KB_OUTBOX_LEASE_SECONDS", "300", integer(1),
+        "How long a sender holds the one message it is delivering before another sender may take it over; keep it "
+        "well above the slowest send.",
+    ),
+    Setting(
+        "KB_ATTACHMENTS_DIR", None, directory("attachments"), "Folder of ticket attachments, outside the web root.",
+        "`<instance>/attachments`",
+    ),
+    Setting("KB_ATTACHMENT_MAX_BYTES", "10485760", integer(1), "Largest attachment accepted, in bytes."),
+    Setting("KB_ATTACHMENT_MAX_COUNT", "3", integer(0), "Most attachments on one ticket."),
+    Setting(
+        "KB_RATELIMIT_STORAGE_URL", "memory://", storage_url,
+        "Where rate-limit counters live: `memory://` (per process) or `redis://host:port/db` (shared by every worker and server).",
+    ),
+    Setting("KB_TICKET_RATE_LIMIT", "5 per 10 minutes", rate_limit, "Ticket submissions allowed per client."),
+    Setting("KB_SUGGEST_RATE_LIMIT", "120 per minute", rate_limit, "Suggest API requests allowed per client."),
+    Setting("KB_LOGIN_RATE_LIMIT", "10 per 5 minutes", rate_limit, "Staff sign-in attempts allowed per client."),
+    Setting(
+        "KB_FEEDBACK_RATE_LIMIT", "30 per hour", rate_limit,
+        'Article feedback answers ("Was this article helpful?", "Did this solve your problem?") allowed per client.',
+    ),
+    Setting(
+        "KB_MIN_FILL_SECONDS", "3", integer(0),
+        "A ticket form sent sooner than this after it was shown is taken for a robot.",
+    ),
+    Setting(
+        "KB_SCORER", "arrays", choice("arrays", "whoosh"),
+        "How search scores articles: `arrays` (BM25F with NumPy over Whoosh's postings, fast) or `whoosh` "
+        "(Whoosh's own matchers: slower, with Whoosh's coordination).",
+    ),
+    Setting(
+        "KB_ANALYTICS_RETENTION_DAYS", "400", integer(1),
+        "Days analytics events (searches, flows, views, votes) are kept before `kb analytics prune` deletes them; "
+        "the outbox worker of `kb serve` prunes hourly.",
+    ),
+    Setting(
+        "KB_PROXY_HOPS", "0", integer(0),
+        "Reverse proxies or load balancers in front of `kb serve` whose `X-Forwarded-For`/`-Proto`/`-Host` are trusted "
+        "(0: none). Set it to the number of proxies, or rate limits count every customer as the proxy.",
+    ),
+)
+
+
 def load(environ: Mapping[str, str] | None = None) -> dict:
     """The configuration as a mapping of Flask-style keys (``ARTICLES_DIR``...).
 
-    Paths are made absolute against the working directory so that a later
-    ``chdir`` does not move them.
-    """
-    environ = os.environ if environ is None else environ
-    raw = {s.name: environ.get(s.name) or s.default for s in SETTINGS}
-    instance = Path(raw["KB_INSTANCE_DIR"]).resolve()
-    locales = parse_locales(raw["KB_LOCALES"])
-    default_locale = raw["KB_DEFAULT_LOCALE"].strip()
-    if default_locale not in locales:
-        raise SettingsError(f"KB_DEFAULT_LOCALE {default_locale!r} is not one of KB_LOCALES ({', '.join(locales)})")
-    return {
-        "INSTANCE_DIR": instance,
-        "ARTICLES_DIR": Path(raw["KB_ARTICLES_DIR"]).resolve(),
-        "INDEX_DIR": Path(raw["KB_INDEX_DIR"]).resolve() if raw["KB_INDEX_DIR"] else instance / "index",
-        "DATABASE_URL": raw["KB_DATABASE_URL"] or f"sqlite:///{instance / 'kb.sqlite3'}",
-        "BASE_URL": parse_base_url(raw["KB_BASE_URL"]) if raw["KB_BASE_URL"] else None,
-        "SECRET_KEY": raw["KB_SECRET_KEY"],
-        "LOCALES": locales,
-        "DEFAULT_LOCALE": default_locale,
-        "SMTP_URL": raw["KB_SMTP_URL"],
-        "MAIL_FROM": raw["KB_MAIL_FROM"],
-        "SUPPORT_INBOX": raw["KB_SUPPORT_INBOX"],
-        "WEBHOOK_URL": raw["KB_WEBHOOK_URL"],
-        "WEBHOOK_SECRET": raw["KB_WEBHOOK_SECRET"],
-        "OUTBOX_MAX_ATTEMPTS": _integer(raw, "KB_OUTBOX_MAX_ATTEMPTS", minimum=1),
-        "OUTBOX_RETRY_SECONDS": _integer(raw, "KB_OUTBOX_RETRY_SECONDS", minimum=1),
-        "OUTBOX_LEASE_SECONDS": _integer(raw, "KB_OUTBOX_LEASE_SECONDS", minimum=1),
-        "ATTACHMENTS_DIR": Path(raw["KB_ATTACHMENTS_DIR"]).resolve() if raw["KB_ATTACHMENTS_DIR"] else instance / "attachments",
-        "ATTACHMENT_MAX_BYTES": _integer(raw, "KB_ATTACHMENT_MAX_BYTES", minimum=1),
-        "ATTACHMENT_MAX_COUNT": _integer(raw, "KB_ATTACHMENT_MAX_COUNT", minimum=0),
-        "RATELIMIT_STORAGE_URL": raw["KB_RATELIMIT_STORAGE_URL"],
-        "TICKET_RATE_LIMIT": raw["KB_TICKET_RATE_LIMIT"],
-        "SUGGEST_RATE_LIMIT": raw["KB_SUGGEST_RATE_LIMIT"],
-        "LOGIN_RATE_LIMIT": raw["KB_LOGIN_RATE_LIMIT"],
-        "FEEDBACK_RATE_LIMIT": raw["KB_FEEDBACK_RATE_LIMIT"],
-        "MIN_FILL_SECONDS": _integer(raw, "KB_MIN_FILL_SECONDS", minimum=0),
-        "PROXY_HOPS": _integer(raw, "KB_PROXY_HOPS", minimum=0),
-        "ANALYTICS_RETENTION_DAYS": _integer(raw, "KB_ANALYTICS_RETENTION_DAYS", minimum=1),
-    }
+    Each setting is parsed in the order of ``SETTINGS`` (a parser may use the
+    settings before it); the first bad value stops with its variable's name.
 
-
-def _integer(raw: Mapping[str, str], name: str, *, minimum: int) -> int:
-    """A whole-number setting.
-
-    >>> _integer({"KB_X": "3"}, "KB_X", minimum=1)
-    3
-    >>> _integer({"KB_X": "0"}, "KB_X", minimum=1)
+    >>> load({"KB_OUTBOX_MAX_ATTEMPTS": "many"})
     Traceback (most recent call last):
     ...
-    kb.settings.SettingsError: KB_X must be a whole number of at least 1, not '0'
+    kb.settings.SettingsError: KB_OUTBOX_MAX_ATTEMPTS must be a whole number of at least 1, not 'many'
     """
-    value = raw[name].strip()
-    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
-        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not {raw[name]!r}")
-    return int(value)
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name) or setting.default
+        try:
+            config[setting.key] = setting.parse(raw, config)
+        except ValueError as exc:
+            message = str(exc).removeprefix(f"{setting.name} ")
+            raise SettingsError(f"{setting.name} {message}") from None
+    return config
+
+
+def markdown_table() -> str:
+    """The README's table of settings, made from ``SETTINGS``."""
+    lines = ["| Variable | Default | Meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{s.name}` | {s.shown_default} | {s.help} |" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+def help_text() -> str:
+    """The settings as ``kb --help`` lists them, made from ``SETTINGS``."""
+    lines = ["Settings (environment variables):", ""]
+    for s in SETTINGS:
+        lines.append(f"  {s.name}: {s.help} Default: {s.shown_default}.".replace("`", ""))
+    return "\n".join(lines)
 
 
 def instance_secret_key(instance_dir: Path) -> str:

@@ -81,7 +81,7 @@ def language_of(locale: str) -> str:
 def fold(text: str) -> str:
     """Lower-case ``text`` and remove accents, the way customers often type.
 
-    Cached: it runs on every word of every article and snippet, and words repeat.
+    Cached: the same words come back in articles, queries and snippets.
 
     >>> fold("Teléfono Größe Œuvre ÇA")
     'telefono grosse oeuvre ca'
@@ -93,22 +93,22 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-# The same, one letter for one ("ß" -> "s"), for text whose offsets must stay.
+# Like fold(), one letter for one ("ß" -> "s"), for text whose offsets must stay.
 _FOLD_ONE_FOR_ONE = {char: replacement[0] for char, replacement in _FOLD_SPECIAL.items()}
 _FOLD_ONE_FOR_ONE_CHARS = re.compile("[%s]" % "".join(map(chr, _FOLD_SPECIAL)))
 _COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
 
 
-def fold_in_place(text: str) -> str | None:
+def fold_keeping_offsets(text: str) -> str | None:
     """``text`` lower-cased and without accents, letter for letter, or None
     when that would change its length (so offsets into ``text`` still hold).
 
     Close to :func:`fold`, not equal: "ß" becomes "s", not "ss". Good for
     finding where to look, not for comparing words.
 
-    >>> fold_in_place("Größe Œuvre, l’été")
+    >>> fold_keeping_offsets("Größe Œuvre, l’été")
     "grose ouvre, l'ete"
-    >>> fold_in_place("서울") is None  # Hangul syllables decompose into several letters
+    >>> fold_keeping_offsets("서울") is None  # Hangul syllables decompose into several letters
     True
     """
     folded = text.lower()
@@ -170,29 +170,39 @@ class FrenchPluralFilter(Filter):
             yield t
 
 
+class _MadeAgainWhenLoaded:
+    """A filter that Whoosh pickles (into the index's schema) as its constructor
+    arguments, named in ``ARGUMENTS``, and that is made again from them on load
+    (its state may hold what cannot be pickled); equal when they are."""
+
+    ARGUMENTS: tuple[str, ...] = ()
+
+    def __getstate__(self):
+        return {name: getattr(self, name) for name in self.ARGUMENTS}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and self.__getstate__() == other.__getstate__()
+
+
 def has_stemmer(language: str) -> bool:
     return SNOWBALL_NAMES.get(language) in Stemmer.algorithms()
 
 
-class SnowballFilter(Filter):
+class SnowballFilter(_MadeAgainWhenLoaded, Filter):
     """Stems tokens with the Snowball algorithm of ``language`` (PyStemmer).
 
     Whoosh pickles analyzers into the index's schema; this filter pickles as
     its language name and makes its (unpicklable, C) stemmer again on load.
     """
 
+    ARGUMENTS = ("language",)
+
     def __init__(self, language: str):
         self.language = language
         self._stem = Stemmer.Stemmer(SNOWBALL_NAMES[language]).stemWord
-
-    def __getstate__(self):
-        return {"language": self.language}
-
-    def __setstate__(self, state):
-        self.__init__(state["language"])
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.language == self.language
 
     def __call__(self, tokens):
         stem = self._stem
@@ -209,7 +219,7 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words) | frozenset(fold(w) for w in words)
 
 
-class PerWord(Filter):
+class PerWord(_MadeAgainWhenLoaded, Filter):
     """Runs ``filters`` once per distinct word and reuses their result.
 
     Whoosh passes every token through every filter's generator, which made
@@ -225,19 +235,11 @@ class PerWord(Filter):
     """
 
     MAX_WORDS = 100_000
+    ARGUMENTS = ("filters",)
 
     def __init__(self, filters):
         self.filters = list(filters)
         self._known: dict[str, tuple[tuple[str, bool], ...]] = {}
-
-    def __getstate__(self):
-        return {"filters": self.filters}
-
-    def __setstate__(self, state):
-        self.__init__(state["filters"])
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.filters == self.filters
 
     def _outcome(self, token) -> tuple[tuple[str, bool], ...]:
         stream = iter([token.copy()])
@@ -343,6 +345,18 @@ def prefix_analyzer(locale: str):
 
 
 EDGE_MIN, EDGE_MAX = 2, 15
+
+
+@functools.lru_cache(maxsize=65536)
+def ranked_terms(text: str, locale: str) -> tuple[str, ...]:
+    """The terms :func:`text_analyzer` makes of ``text``, as the ranked fields hold them.
+
+    Cached: queries, synonym rules and snippets ask for the same words again.
+
+    >>> ranked_terms("Resetting the passwords", "en")
+    ('reset', 'password')
+    """
+    return tuple(t.text for t in text_analyzer(locale)(text))
 
 
 @functools.cache

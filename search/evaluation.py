@@ -30,7 +30,7 @@ from whoosh.analysis import StandardAnalyzer
 from kb.articles import ArticleSet
 
 from .indexing import build_index
-from .querying import SearchIndex
+from .service import SearchIndex
 
 COLUMNS = ("locale", "kind", "split", "expected", "query")
 CUTOFF = 5
@@ -162,6 +162,7 @@ def evaluate(
     judgements: Sequence[Judgement],
     *,
     progress: Callable[[str], None] | None = None,
+    scorer: str = "arrays",
 ) -> Report:
     """Index ``articles`` twice (tuned and baseline) and score every judgement on both."""
     scores: dict[tuple[str, str, str], Scores] = defaultdict(Scores)
@@ -169,7 +170,7 @@ def evaluate(
     with tempfile.TemporaryDirectory(prefix="kb-eval-") as temporary:
         root = Path(temporary)
         build_index(articles, root / "tuned", locales)
-        tuned = SearchIndex(root / "tuned", locales, default_locale)
+        tuned = SearchIndex(root / "tuned", locales, default_locale, scorer=scorer)
         baseline = BaselineSearch(articles, root / "baseline", locales)
         systems = {
             "tuned": lambda j: [h.id for h in tuned.search(j.query, j.locale, CUTOFF)],

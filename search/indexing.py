@@ -21,36 +21,50 @@ table of contents (``_MAIN_<n>.toc``, renamed into place), and records
 deletions in that table of contents, so the previous generation's files (the
 same inodes) stay exactly as its readers expect. ``update_index`` checks it
 after each commit all the same. Each generation keeps a ``manifest.pickle`` of
-the article files it was built from (path, locale, id, mtime, size).
+the article files it was built from (path, locale, id, mtime, size) and, for
+locales whose compounds are split, how many articles use each word, so that
+an update splits compounds with the words of every article, as a full build
+does (a test compares the two, field by field).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
 import os
 import pickle
+import re
 import secrets
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh import fields, index
 
 from kb.articles import Article, ArticleSet, LoadError, load_article_files
 
-from .analysis import edge_ngram_analyzer, text_analyzer, word_analyzer
-from .vocabulary import articles_vocabulary, compound_parts_text
+from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
+from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
+from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
 
 CURRENT = "CURRENT"
 GENERATIONS = "generations"
 # Older generations are kept a while for workers still reading them.
 KEEP_GENERATIONS = 3
 MANIFEST = "manifest.pickle"
+# Version 2 adds the word counts of compounding locales (see update_index).
+MANIFEST_VERSION = 2
 # Articles handed at a time to each process of a multi-process writer.
 WRITER_BATCH = 100
+# Memory of a Whoosh writer's indexing buffer, per process.
+WRITER_LIMIT_MB = 128
+
+
+def splits_compounds(locale: str) -> bool:
+    return language_of(locale) in COMPOUNDING_LANGUAGES
 
 
 def schema_for(locale: str) -> fields.Schema:
@@ -88,10 +102,11 @@ def schema_for(locale: str) -> fields.Schema:
     )
 
 
-def document_for(article: Article, articles: ArticleSet) -> dict:
+def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary | None) -> dict:
+    """The fields of one article; ``vocabulary`` (the words of every published
+    article of its locale) splits compounds, where the locale has them."""
     headings = " \n".join(article.headings)
     tags = " ".join(article.tags)
-    vocabulary = articles_vocabulary(articles, article.locale)
     parts = compound_parts_text(f"{article.title}\n{headings}\n{tags}", vocabulary, article.locale)
     body_parts = compound_parts_text(article.text, vocabulary, article.locale)
     return {
@@ -147,6 +162,35 @@ def _new_generation_name() -> str:
     return f"{stamp}-{secrets.token_hex(3)}"
 
 
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time; readers never take this lock."""
+    (index_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
+def _next_generation(index_dir: Path) -> Iterator[tuple[str, Path]]:
+    """A new generation's name and folder, served when the block ends.
+
+    If the block fails, the folder is removed and ``CURRENT`` stays as it
+    was; otherwise ``CURRENT`` switches to it and old generations are pruned.
+    Hold the build lock.
+    """
+    generation = _new_generation_name()
+    path = generation_path(index_dir, generation)
+    path.mkdir()
+    try:
+        yield generation, path
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    _switch(index_dir, generation)
+    _prune(index_dir, keep=generation)
+
+
 def _switch(index_dir: Path, generation: str) -> None:
     pointer = Path(index_dir) / CURRENT
     temporary = pointer.with_name(f".{CURRENT}.{os.getpid()}")
@@ -166,21 +210,27 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1) -> int:
+def _build_locale(generation_dir: Path, locale: str, articles: ArticleSet, procs: int = 1, progress=None) -> int:
     locale_dir = generation_dir / locale
     locale_dir.mkdir(parents=True)
     ix = index.create_in(str(locale_dir), schema_for(locale))
     if procs > 1:
         # Whoosh's own multi-process writer: each process writes a segment,
         # kept as it is (merging them would cost what was saved).
-        writer = ix.writer(limitmb=128, procs=procs, multisegment=True, batchsize=WRITER_BATCH)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=procs, multisegment=True, batchsize=WRITER_BATCH)
     else:
-        writer = ix.writer(limitmb=128)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    vocabulary = articles_vocabulary(articles, locale) if splits_compounds(locale) else None
     count = 0
-    for article in articles.in_locale(locale):
-        writer.add_document(**document_for(article, articles))
+    published = articles.in_locale(locale)
+    for article in published:
+        writer.add_document(**document_for(article, articles, vocabulary))
         count += 1
+        if progress is not None and count % 500 == 0:
+            progress(f"indexing {locale}", count, len(published))
     writer.commit()
+    if progress is not None:
+        progress(f"indexing {locale}", count, len(published))
     return count
 
 
@@ -193,57 +243,43 @@ def _build_locale_forked(generation_dir: Path, locale: str) -> int:
 
 
 def build_index(
-    articles: ArticleSet,
-    index_dir: Path | str,
-    locales: Iterable[str],
-    *,
-    fail_after: str | None = None,
-    jobs: int = 1,
+    articles: ArticleSet, index_dir: Path | str, locales: Iterable[str], *, jobs: int = 1, progress=None
 ) -> BuildReport:
     """Index every published article into a new generation and serve it.
 
     ``jobs`` > 1 builds that many locales at once, each in its own process;
     with more jobs than locales, each locale is written by several processes.
-    ``fail_after`` names a locale after which the build raises, to test that
-    a failed build leaves the previous generation serving.
+    ``progress``, when given, is called as ``progress(stage, done, total)``.
     """
     global _building
     index_dir = Path(index_dir)
     started = time.perf_counter()
-    (index_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
-    with open(index_dir / "build.lock", "w") as lock:
-        # One build at a time; readers never take this lock.
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        generation = _new_generation_name()
-        path = generation_path(index_dir, generation)
-        path.mkdir()
-        locales = tuple(locales)
-        try:
-            if jobs > 1 and len(locales) > 1 and fail_after is None:
-                import concurrent.futures
-                import multiprocessing
+    locales = tuple(locales)
+    with _build_lock(index_dir), _next_generation(index_dir) as (generation, path):
+        if jobs > 1 and len(locales) > 1:
+            import concurrent.futures
+            import multiprocessing
 
-                _building = articles
-                context = multiprocessing.get_context("fork")
-                try:
-                    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
-                        futures = {locale: pool.submit(_build_locale_forked, path, locale) for locale in locales}
-                        counts = {locale: future.result() for locale, future in futures.items()}
-                finally:
-                    _building = None
-            else:
-                counts = {}
-                procs = max(1, jobs // max(1, len(locales)))
-                for locale in locales:
-                    counts[locale] = _build_locale(path, locale, articles, procs)
-                    if fail_after == locale:
-                        raise RuntimeError(f"build stopped on purpose after {locale}")
-            _write_manifest(path, _manifest_for(articles, locales))
-        except BaseException:
-            shutil.rmtree(path, ignore_errors=True)
-            raise
-        _switch(index_dir, generation)
-        _prune(index_dir, keep=generation)
+            _building = articles
+            context = multiprocessing.get_context("fork")
+            try:
+                with concurrent.futures.ProcessPoolExecutor(min(jobs, len(locales)), mp_context=context) as pool:
+                    futures = {locale: pool.submit(_build_locale_forked, path, locale) for locale in locales}
+                    counts = {}
+                    for locale, future in futures.items():
+                        counts[locale] = future.result()
+                        if progress is not None:
+                            progress(f"indexing {locale}", counts[locale], counts[locale])
+            finally:
+                _building = None
+        else:
+            procs = max(1, jobs // max(1, len(locales)))
+            counts = {locale: _build_locale(path, locale, articles, procs, progress) for locale in locales}
+        manifest = _manifest_for(articles, locales)
+        manifest["vocabularies"] = {
+            locale: dict(articles_vocabulary(articles, locale).frequencies) for locale in locales if splits_compounds(locale)
+        }
+        _write_manifest(path, manifest)
     return BuildReport(generation, path, counts, time.perf_counter() - started)
 
 
@@ -253,7 +289,7 @@ def _manifest_for(articles: ArticleSet, locales: tuple[str, ...]) -> dict:
         stat = articles.stats.get(article.path)
         if stat is not None:
             files[str(article.path)] = [locale, article_id, stat[0], stat[1]]
-    return {"version": 1, "locales": list(locales), "default_locale": articles.default_locale, "files": files}
+    return {"version": MANIFEST_VERSION, "locales": list(locales), "default_locale": articles.default_locale, "files": files}
 
 
 def _write_manifest(generation_dir: Path, manifest: dict) -> None:
@@ -271,7 +307,7 @@ def read_manifest(index_dir: Path, generation: str) -> dict | None:
         return None
 
 
-def _markdown_files(root: Path) -> dict[str, tuple[int, int]]:
+def markdown_files(root: Path) -> dict[str, tuple[int, int]]:
     """``(mtime_ns, size)`` of every ``*.md`` file below ``root``, by path.
 
     The same files as ``root.rglob("*.md")`` (symlinked folders are not
@@ -326,6 +362,15 @@ def _check_untouched(locale_dir: Path, linked: dict[str, tuple[int, int, int]]) 
             raise RuntimeError(f"index file {name} was rewritten in place; the previous generation is damaged")
 
 
+def _usable_manifest(manifest: dict | None, locales: tuple[str, ...], default_locale: str) -> bool:
+    return (
+        manifest is not None
+        and manifest.get("version") == MANIFEST_VERSION
+        and manifest.get("locales") == list(locales)
+        and manifest.get("default_locale") == default_locale
+    )
+
+
 def update_index(
     articles_dir: Path | str, index_dir: Path | str, locales: Iterable[str], default_locale: str
 ) -> BuildReport:
@@ -334,8 +379,11 @@ def update_index(
     Changed, new and removed files are found by comparing mtime and size with
     the current generation's manifest. Every locale's version of an affected
     article is re-indexed, since its translations' ``locales`` and
-    ``outdated`` fields depend on it. Without a usable manifest (first build,
-    other locales), this is a full build. When nothing changed, the current
+    ``outdated`` fields depend on it. Where compounds are split, the words of
+    the whole locale decide the parts, so articles whose compounds split
+    differently with the new words are re-indexed too: the result is the
+    index a full build makes. Without a usable manifest (first build, other
+    locales, a manifest of an older version), this is a full build. When nothing changed, the current
     generation stays and the report's ``generation`` is its name.
     """
     from kb.articles import load_articles
@@ -348,27 +396,20 @@ def update_index(
     started = time.perf_counter()
     previous = current_generation(index_dir)
     manifest = read_manifest(index_dir, previous) if previous else None
-    if (
-        manifest is None
-        or manifest.get("locales") != list(locales)
-        or manifest.get("default_locale") != default_locale
-        or not root.is_dir()
-    ):
+    if not _usable_manifest(manifest, locales, default_locale) or not root.is_dir():
         articles = load_articles(root, locales, default_locale)
         report = build_index(articles, index_dir, locales)
         return dataclasses.replace(report, errors=tuple(articles.errors))
 
-    (index_dir / GENERATIONS).mkdir(parents=True, exist_ok=True)
-    with open(index_dir / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _build_lock(index_dir):
         # Another update may have switched generations while we waited.
         if current_generation(index_dir) != previous:
             previous = current_generation(index_dir)
             manifest = read_manifest(index_dir, previous)
-            if manifest is None:
-                raise RuntimeError("the current generation has no manifest: run a full 'kb index'")
+            if not _usable_manifest(manifest, locales, default_locale):
+                raise RuntimeError("the current generation has no usable manifest: run a full 'kb index'")
         files: dict[str, list] = manifest["files"]
-        on_disk = _markdown_files(root)
+        on_disk = markdown_files(root)
         changed = sorted(p for p, stat in on_disk.items() if p not in files or tuple(files[p][2:]) != stat)
         removed = {p for p in files if p not in on_disk}
         if not changed and not removed:
@@ -378,7 +419,8 @@ def update_index(
         # ids of changed files, in every locale.
         changed_set = set(changed)
         fresh = load_article_files(root, [Path(p) for p in changed], locales, default_locale)
-        kept = {(entry[0], entry[1]): p for p, entry in files.items() if p not in changed_set and p not in removed}
+        kept_files = {p: entry for p, entry in files.items() if p not in changed_set and p not in removed}
+        kept = {(entry[0], entry[1]): p for p, entry in kept_files.items()}
         for key, article in list(fresh.articles.items()):
             if key in kept:  # the id is already used by a file that did not change
                 del fresh.articles[key]
@@ -386,45 +428,94 @@ def update_index(
                     LoadError(article.path, f"duplicate id {key[1]!r} in {key[0]}: already used by {kept[key]}")
                 )
         affected = {files[p][1] for p in changed_set | removed if p in files} | {aid for _, aid in fresh.articles}
-        others = sorted(
-            Path(p) for p, entry in files.items()
-            if entry[1] in affected and p not in changed_set and p not in removed
-        )
-        unchanged = load_article_files(root, others, locales, default_locale)
         articles = ArticleSet(default_locale=default_locale)
-        for source in (unchanged, fresh):
-            articles.articles.update(source.articles)
-            articles.stats.update(source.stats)
+        errors = list(fresh.errors)
 
-        generation = _new_generation_name()
-        path = generation_path(index_dir, generation)
-        counts = {}
-        try:
-            old_path = generation_path(index_dir, previous)
+        def load_unchanged(ids: set[str]) -> None:
+            paths = sorted(Path(p) for p, entry in kept_files.items() if entry[1] in ids)
+            unchanged = load_article_files(root, paths, locales, default_locale)
+            articles.articles.update(unchanged.articles)
+            articles.stats.update(unchanged.stats)
+            errors.extend(unchanged.errors)
+
+        load_unchanged(affected)
+        articles.articles.update(fresh.articles)
+        articles.stats.update(fresh.stats)
+
+        old_path = generation_path(index_dir, previous)
+        vocabularies = {}
+        for locale in locales:
+            if splits_compounds(locale):
+                counts, resplit = _updated_vocabulary(
+                    old_path / locale, manifest["vocabularies"][locale], affected, articles, locale
+                )
+                vocabularies[locale] = counts
+                load_unchanged(resplit - affected)
+                affected |= resplit
+
+        with _next_generation(index_dir) as (generation, path):
+            counts = {}
             for locale in locales:
                 linked = _link_generation(old_path, path, locale)
+                vocabulary = Vocabulary(vocabularies[locale]) if locale in vocabularies else None
                 ix = index.open_dir(str(path / locale))
-                writer = ix.writer(limitmb=64)
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 for article_id in sorted(affected):
                     writer.delete_by_term("id", article_id)
                 count = 0
                 for article_id in sorted(affected):
                     article = articles.get(locale, article_id)
                     if article is not None and article.published:
-                        writer.add_document(**document_for(article, articles))
+                        writer.add_document(**document_for(article, articles, vocabulary))
                         count += 1
                 writer.commit()
                 _check_untouched(path / locale, linked)
                 counts[locale] = count
-            new_files = {p: entry for p, entry in files.items() if p not in changed_set and p not in removed}
+            new_files = dict(kept_files)
             new_files.update(_manifest_for(articles, locales)["files"])
-            _write_manifest(path, {**manifest, "files": new_files})
-        except BaseException:
-            shutil.rmtree(path, ignore_errors=True)
-            raise
-        _switch(index_dir, generation)
-        _prune(index_dir, keep=generation)
+            _write_manifest(path, {**manifest, "files": new_files, "vocabularies": vocabularies})
     return BuildReport(
         generation, path, counts, time.perf_counter() - started, True, len(removed),
-        tuple(sorted(fresh.errors + unchanged.errors, key=lambda e: str(e.path))),
+        tuple(sorted(errors, key=lambda e: str(e.path))),
     )
+
+
+def _updated_vocabulary(
+    old_dir: Path, old_counts: dict[str, int], affected: set[str], articles: ArticleSet, locale: str
+) -> tuple[dict[str, int], set[str]]:
+    """A compounding locale's word counts once ``affected`` articles are replaced by
+    their versions in ``articles``, and the ids of the other articles whose
+    compounds split differently with these words (they must be re-indexed).
+
+    The old versions' words are read back from the old index's stored fields.
+    """
+    counts = dict(old_counts)
+    ix = index.open_dir(str(old_dir))
+    with ix.searcher() as searcher:
+        for article_id in affected:
+            stored = searcher.document(id=article_id)
+            if stored is not None:
+                text = article_text(stored["title"], stored["headings_list"], stored["tags"], stored["body"])
+                for word in text_words(text, locale):
+                    counts[word] -= 1
+                    if not counts[word]:
+                        del counts[word]
+        for article_id in affected:
+            article = articles.get(locale, article_id)
+            if article is not None and article.published:
+                for word in text_words(article_text(article.title, article.headings, " ".join(article.tags), article.text), locale):
+                    counts[word] = counts.get(word, 0) + 1
+        gained_or_lost = old_counts.keys() ^ counts.keys()
+        if not gained_or_lost:
+            return counts, set()
+        # A word splits differently only if a word gained or lost can be one of its parts.
+        could_be_part = re.compile("|".join(re.escape(w) for w in sorted(gained_or_lost, key=len, reverse=True)))
+        resplit = set()
+        for word in old_counts.keys() | counts.keys():
+            if (
+                len(word) >= MIN_COMPOUND
+                and could_be_part.search(word)
+                and split_compound(word, old_counts) != split_compound(word, counts)
+            ):
+                resplit.update(searcher.stored_fields(docnum)["id"] for docnum in searcher.document_numbers(words=word))
+    return counts, resplit

@@ -33,9 +33,10 @@ against :meth:`whoosh.searching.Searcher.search`. Whoosh's coordination
 a few hundredths to a score, too little to change an order; ours is the
 classic one.
 
-The fast path reads Whoosh-Reloaded 2.7.5's posting blocks and length
-columns through private attributes; the version is pinned, and anything
-unexpected falls back to Whoosh's public matcher API.
+Postings and field lengths are read through :mod:`search.whoosh_internals`,
+the one module that touches Whoosh's private names. :class:`WhooshScorer`
+scores the same queries with Whoosh's own matchers instead (``KB_SCORER=whoosh``):
+slower, with Whoosh's coordination and ``DisjunctionMax``.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ import threading
 
 import numpy as np
 from whoosh import query, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from .whoosh_internals import deleted_documents, leaf_postings, length_bytes
 
 # The weighting whose formula and statistics the arrays reproduce.
 WEIGHTING = scoring.BM25F()
@@ -110,9 +112,7 @@ class ArrayScorer:
         self._leaves = list(reader.leaf_readers())
         alive = np.ones(self.doc_count, dtype=bool)
         for leaf, base in self._leaves:
-            deleted = list(leaf.deleted_docs_set) if hasattr(leaf, "deleted_docs_set") else []
-            if deleted:
-                alive[base + np.asarray(deleted, dtype=np.int64)] = False
+            alive[base + deleted_documents(leaf)] = False
         self.alive = alive
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -142,7 +142,7 @@ class ArrayScorer:
         for leaf, base in self._leaves:
             if (fieldname, btext) not in leaf:
                 continue
-            ids, weights = _leaf_postings(leaf, fieldname, btext, field.format)
+            ids, weights = leaf_postings(leaf, fieldname, btext, field.format)
             ids_parts.append(ids + base)
             weight_parts.append(weights)
         if not ids_parts:
@@ -169,7 +169,7 @@ class ArrayScorer:
                 if lengths is None:
                     encoded = np.zeros(self.doc_count, dtype=np.uint8)
                     for leaf, base in self._leaves:
-                        column = _length_bytes(leaf, fieldname)
+                        column = length_bytes(leaf, fieldname)
                         encoded[base : base + len(column)] = column
                     lengths = self._lengths[fieldname] = _BYTE_TO_LENGTH[encoded]
         return lengths
@@ -260,46 +260,18 @@ class Coordinated(query.Or):
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0))
 
 
-def _leaf_postings(leaf, fieldname: str, btext: bytes, format_) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, term frequencies) of one term in one segment."""
-    matcher = leaf._terms.matcher(fieldname, btext, format_, scorer=None)
-    if type(matcher) is W3LeafMatcher and not matcher._byteids:
-        ids_parts, weight_parts = [], []
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            deltas, weights = matcher._data[0], matcher._data[1]
-            count = matcher._blocklength
-            # Block ids are delta-encoded (whoosh.util.numlists.delta_encode).
-            ids_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-            if weights is None:
-                weight_parts.append(np.ones(count))
-            elif isinstance(weights, float):
-                weight_parts.append(np.full(count, weights))
-            else:
-                weight_parts.append(np.asarray(weights, dtype=np.float64))
-            matcher._next_block()
-        return np.concatenate(ids_parts), np.concatenate(weight_parts)
-    # Inlined postings (rare terms) and anything else: the public, slow way.
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+class WhooshScorer:
+    """Scores with Whoosh's own matchers (``KB_SCORER=whoosh``), as :class:`ArrayScorer` does with arrays.
+
+    The way back should the array scorer ever be in doubt; scores differ
+    where search/scoring.py says (coordination, ``DisjunctionMax``).
+    """
+
+    def __init__(self, searcher, cache: TermCache | None = None, cache_key: tuple = ()):
+        self.searcher = searcher
+
+    def top(self, q: query.Query, limit: int, mask: query.Query | None = None) -> list[tuple[int, float]]:
+        return [(hit.docnum, hit.score) for hit in self.searcher.search(q, limit=limit, mask=mask)]
 
 
-def _length_bytes(leaf, fieldname: str) -> np.ndarray:
-    """The encoded field length of every document of one segment."""
-    doc_count = leaf.doc_count_all()
-    column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    encoded = np.zeros(doc_count, dtype=np.uint8)
-    if column is None:
-        return encoded
-    if getattr(column, "_fixedlen", None) == 1 and hasattr(column, "_dbfile"):
-        count = min(column._count, doc_count)
-        raw = column._dbfile.get(column._basepos, count)
-        encoded[:count] = np.frombuffer(raw, dtype=np.uint8)
-    else:
-        encoded[:] = np.fromiter(column, dtype=np.uint8, count=doc_count)
-    return encoded
+SCORERS = {"arrays": ArrayScorer, "whoosh": WhooshScorer}

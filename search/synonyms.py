@@ -27,7 +27,7 @@ import logging
 from collections import defaultdict
 from pathlib import Path
 
-from .analysis import text_analyzer
+from .analysis import ranked_terms
 
 SYNONYMS_DIR = Path(__file__).with_name("synonyms")
 log = logging.getLogger(__name__)
@@ -59,10 +59,6 @@ class Synonyms:
         return found
 
 
-def _analysed(phrase: str, locale: str) -> tuple[str, ...]:
-    return tuple(t.text for t in text_analyzer(locale)(phrase))
-
-
 def parse_synonyms(text: str, locale: str, source: str = "<synonyms>", problems: list[str] | None = None) -> Synonyms:
     """The rules of a synonyms file.
 
@@ -80,8 +76,8 @@ def parse_synonyms(text: str, locale: str, source: str = "<synonyms>", problems:
             sources, targets = left.split(","), right.split(",")
         else:
             sources = targets = line.split(",")
-        sources = [p for p in (_analysed(s, locale) for s in sources) if p]
-        targets = [p for p in (_analysed(t, locale) for t in targets) if p]
+        sources = [p for p in (ranked_terms(s, locale) for s in sources) if p]
+        targets = [p for p in (ranked_terms(t, locale) for t in targets) if p]
         if not sources or not targets or ("=>" not in line and len(sources) < 2):
             problem = f"{source}:{number}: expected 'a, b, c' or 'a => b, c' with words on each side"
             if problems is None:

@@ -107,11 +107,20 @@ class Vocabulary:
 def vocabulary_of_texts(texts: Iterable[str], locale: str) -> Vocabulary:
     """The vocabulary of some texts, each text counted once per word."""
     frequencies: dict[str, int] = defaultdict(int)
-    analyzer = word_analyzer(locale)
     for text in texts:
-        for word in {t.text for t in analyzer(text)}:
+        for word in text_words(text, locale):
             frequencies[word] += 1
     return Vocabulary(frequencies)
+
+
+def text_words(text: str, locale: str) -> set[str]:
+    """The distinct words of ``text``, as :func:`~search.analysis.word_analyzer` cuts them."""
+    return {t.text for t in word_analyzer(locale)(text)}
+
+
+def article_text(title: str, headings: Iterable[str], tags: str, body: str) -> str:
+    """The text of an article whose words make its locale's vocabulary (``tags`` space-separated)."""
+    return "\n".join((title, " ".join(headings), tags, body))
 
 
 _article_vocabularies: dict[tuple[int, str], tuple[weakref.ref, Vocabulary]] = {}
@@ -128,9 +137,7 @@ def articles_vocabulary(articles, locale: str) -> Vocabulary:
         cached = _article_vocabularies.get(key)
         if cached is not None and cached[0]() is articles:
             return cached[1]
-        texts = (
-            "\n".join((a.title, " ".join(a.headings), " ".join(a.tags), a.text)) for a in articles.in_locale(locale)
-        )
+        texts = (article_text(a.title, a.headings, " ".join(a.tags), a.text) for a in articles.in_locale(locale))
         vocabulary = vocabulary_of_texts(texts, locale)
         _article_vocabularies[key] = (weakref.ref(articles, lambda _: _article_vocabularies.pop(key, None)), vocabulary)
         return vocabulary

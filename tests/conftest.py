@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from kb import settings
 from kb.articles import load_articles
 from search.indexing import build_index
-from search.querying import SearchIndex
+from search.service import SearchIndex
 from web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -111,3 +111,14 @@ def test_errors_speak_the_requests_language(client):
     assert client.get("/api/nothing", headers={"Accept-Language": "it"}).get_json() == {
         "error": "questo endpoint dell'API non esiste"
     }
+
+
+def test_urls_link_a_fallback_to_the_page_locale_and_another_language_to_its_own(client):
+    """The search answers ids and locales; the web layer makes the URLs, the same for API and pages."""
+    fallback = client.get("/api/suggest", query_string={"q": "api", "lang": "it"}).get_json()["results"]
+    api_keys = next(r for r in fallback if r["id"] == "api-keys")
+    assert api_keys["locale"] == "en" and api_keys["url"] == "/it/articles/api-keys"  # shown with a notice
+    spanish = client.get("/api/suggest", query_string={"q": "no puedo entrar en mi cuenta", "lang": "en"}).get_json()
+    assert spanish["results"][0]["locale"] == "es" and spanish["results"][0]["url"].startswith("/es/articles/")
+    page = client.get("/it/search", query_string={"q": "api"}).get_data(as_text=True)
+    assert 'href="/it/articles/api-keys"' in page

@@ -334,3 +334,27 @@ def test_switching_language_keeps_the_subject(client, path):
     link = page.find("a", hreflang="de", attrs={"lang": "de"}) or page.find("a", hreflang="de")
     assert link["href"].startswith(path.replace("/fr/", "/de/"))
     assert "subject=facture+impay%C3%A9e" in link["href"] or "subject=facture%20impay%C3%A9e" in link["href"]
+
+
+def test_an_opened_article_is_recorded_in_whichever_version_exists(app, tmp_path):
+    """The ticket records opened articles through the same fallback order as the pages."""
+    from flask import g, session
+
+    from kb.articles import load_articles
+    from search.indexing import build_index
+    from search.service import SearchIndex
+    from web.contact import suggested_articles
+
+    from .conftest import write_article
+
+    root = tmp_path / "articles"
+    write_article(root, "en/a.md", "---\nid: everywhere\ntitle: Everywhere\n---\nText.\n")
+    write_article(root, "fr/b.md", "---\nid: only-fr\ntitle: Seulement en français\n---\nTexte.\n")
+    build_index(load_articles(root, ("en", "fr", "de"), "en"), tmp_path / "index", ("en", "fr", "de"))
+    app.extensions["kb.search"] = SearchIndex(tmp_path / "index", ("en", "fr", "de"), "en")
+    with app.test_request_context("/de/contact/ticket"):
+        g.locale = "de"
+        session["contact_opened"] = ["only-fr", "everywhere"]
+        recorded = suggested_articles("zzzz")
+    assert {"id": "only-fr", "locale": "fr", "title": "Seulement en français", "opened": True} in recorded
+    assert {"id": "everywhere", "locale": "en", "title": "Everywhere", "opened": True} in recorded

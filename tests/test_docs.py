@@ -24,7 +24,9 @@ def test_readme_mentions_no_setting_that_does_not_exist():
 
 
 def test_readme_lists_every_kb_command():
-    for name in main.commands:
+    for name, command in main.commands.items():
+        if command.hidden:
+            continue  # an old name kept only to point at the new one
         assert f"kb {name}" in README
 
 

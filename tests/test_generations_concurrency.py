@@ -15,7 +15,7 @@ import time
 
 from kb.articles import load_articles
 from search.indexing import build_index, update_index
-from search.querying import SearchIndex
+from search.service import SearchIndex
 
 from .conftest import write_article
 

@@ -15,7 +15,7 @@ from search.indexing import (
     generation_path,
     update_index,
 )
-from search.querying import IndexNotBuilt, SearchIndex
+from search.service import IndexNotBuilt, SearchIndex
 
 from .conftest import write_article
 
@@ -46,13 +46,24 @@ def test_reader_switches_to_a_new_generation_without_restart(tmp_path):
     assert [h.title for h in reader.search("mango", "en")] == ["Mango"]
 
 
-def test_failed_build_leaves_the_previous_generation_serving(tmp_path):
+def test_failed_build_leaves_the_previous_generation_serving(tmp_path, monkeypatch):
+    import search.indexing
+
     index_dir = tmp_path / "index"
     build_index(articles_with(tmp_path, "Pineapple"), index_dir, LOCALES)
     serving = current_generation(index_dir)
     reader = SearchIndex(index_dir, LOCALES, "en")
+    build_locale = search.indexing._build_locale
+
+    def fail_after_english(generation_dir, locale, *args):
+        count = build_locale(generation_dir, locale, *args)
+        if locale == "en":
+            raise RuntimeError("build stopped on purpose after en")
+        return count
+
+    monkeypatch.setattr(search.indexing, "_build_locale", fail_after_english)
     with pytest.raises(RuntimeError, match="on purpose"):
-        build_index(articles_with(tmp_path, "Mango"), index_dir, LOCALES, fail_after="en")
+        build_index(articles_with(tmp_path, "Mango"), index_dir, LOCALES)
     assert current_generation(index_dir) == serving
     assert [h.title for h in reader.search("pineapple", "en")] == ["Pineapple"]
     # The half-built generation is gone, not left to fill the disk.
@@ -180,8 +191,78 @@ def test_one_locale_written_by_two_processes_gives_the_same_search(tmp_path, mon
     two = build_index(articles, tmp_path / "two", ("en",), jobs=2)
     assert one.counts == two.counts
     a, b = SearchIndex(tmp_path / "one", ("en",), "en"), SearchIndex(tmp_path / "two", ("en",), "en")
-    assert len(b._state()["searchers"]["en"].reader().leaf_readers()) == 2
+    assert len(b.current().searchers["en"].reader().leaf_readers()) == 2
     for text in ("invoice", "reset pass", "api key", "dkim", "delete my account "):
         found_one = sorted((h.id, round(h.score, 9), h.snippet) for h in a.search(text, "en", 10))
         found_two = sorted((h.id, round(h.score, 9), h.snippet) for h in b.search(text, "en", 10))
         assert found_one == found_two, text
+
+
+def index_contents(index_dir, locale) -> dict:
+    """Every indexed field's terms, each with the (article id, frequency) of every
+    live document holding it, and every article's stored fields."""
+    from whoosh import index
+
+    ix = index.open_dir(str(generation_path(index_dir, current_generation(index_dir)) / locale))
+    with ix.reader() as reader:
+        ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
+        terms = {}
+        for field in reader.indexed_field_names():
+            for term in reader.field_terms(field):
+                postings, found = reader.postings(field, term), []
+                while postings.is_active():
+                    if postings.id() in ids:
+                        found.append((ids[postings.id()], postings.weight()))
+                    postings.next()
+                found.sort()
+                if found:
+                    terms[(field, term)] = found
+        stored = {fields["id"]: fields for _, fields in reader.iter_docs()}
+    return {"terms": terms, "stored": stored}
+
+
+GERMAN = {
+    "de/sender.md": "---\nid: sender\ntitle: Zaubertrankrezept prüfen\n---\nDas Zaubertrankrezept muss passen.\n",
+    "de/bills.md": "---\nid: bills\ntitle: Rechnungsadresse\ntags: [rechnung]\n---\nDie Rechnungsadresse steht auf jeder Rechnung.\n",
+    "de/old.md": "---\nid: old\ntitle: Kontakte\n---\nKontakte und Listen verwalten.\n",
+    "en/sender.md": "---\nid: sender\ntitle: Check the sender domain\n---\nThe sender domain must match.\n",
+}
+
+
+def test_changed_build_gives_the_index_a_full_build_gives(tmp_path):
+    """Every field's terms, German compound parts included, as a full build of the same files."""
+    import shutil
+
+    from .conftest import DEMO_ARTICLES
+
+    locales = ("en", "de")
+    root = tmp_path / "articles"
+    for locale in locales:
+        shutil.copytree(DEMO_ARTICLES / locale, root / locale)
+    for relative, text in GERMAN.items():
+        write_article(root, relative, text)
+    changed_dir, full_dir = tmp_path / "changed", tmp_path / "full"
+    update_index(root, changed_dir, locales, "en")
+    assert "sender" not in split_articles(changed_dir)  # "Zaubertrankrezept" stays whole
+
+    # A new article teaches the words "Zaubertrank" and "Rezept"; one goes, one changes.
+    write_article(root, "de/potion.md", "---\nid: potion\ntitle: Zaubertrank\n---\nEin Rezept.\n")
+    (root / "de" / "old.md").unlink()
+    write_article(root, "de/bills.md", GERMAN["de/bills.md"].replace("steht auf jeder Rechnung", "gilt für alle Rechnungen"))
+    os.utime(root / "de" / "bills.md", ns=(1, 1))
+    report = update_index(root, changed_dir, locales, "en")
+    assert report.incremental
+    update_index(root, full_dir, locales, "en")  # no manifest there: a full build
+
+    for locale in locales:
+        changed, full = index_contents(changed_dir, locale), index_contents(full_dir, locale)
+        assert changed["stored"] == full["stored"], locale
+        assert changed["terms"].keys() == full["terms"].keys(), locale
+        assert changed["terms"] == full["terms"], locale
+    # The unchanged article was re-indexed: its compound now splits with the new words.
+    assert "sender" in split_articles(changed_dir)
+
+
+def split_articles(index_dir) -> set[str]:
+    """The German articles with compound parts."""
+    return {i for (field, _), found in index_contents(index_dir, "de")["terms"].items() if field == "parts" for i, _ in found}

@@ -33,7 +33,7 @@ def test_wheel_carries_templates_static_files_and_api_document(tmp_path):
             if path.is_file():
                 assert f"web/{path.relative_to(ROOT / 'web').as_posix()}" in names
     assert "web/openapi.json" in names
-    assert {"kb/cli.py", "search/querying.py", "web/__init__.py"} <= names
+    assert {"kb/cli.py", "search/service.py", "web/__init__.py"} <= names
     # The build compiles the catalogs, which git does not keep.
     for locale in LOCALES:
         assert f"translations/{locale}/LC_MESSAGES/messages.po" in names

@@ -175,9 +175,11 @@ def links(html: str):
 
 def test_switcher_keeps_the_visitor_on_the_same_article(client):
     switcher, alternates, canonical = links(client.get("/de/articles/spf-dkim").get_data(as_text=True))
-    assert switcher == {locale: f"/{locale}/articles/spf-dkim" for locale in LOCALES}
+    # The Portuguese articles are Brazilian Portuguese and serve Portugal too (articles/locales.yaml).
+    tags = {"pt": ("pt-BR", "pt-PT")}
+    assert switcher == {tags.get(locale, (locale,))[0]: f"/{locale}/articles/spf-dkim" for locale in LOCALES}
     assert alternates == {
-        **{locale: f"http://localhost/{locale}/articles/spf-dkim" for locale in LOCALES},
+        **{tag: f"http://localhost/{locale}/articles/spf-dkim" for locale in LOCALES for tag in tags.get(locale, (locale,))},
         "x-default": "http://localhost/en/articles/spf-dkim",
     }
     assert canonical == "http://localhost/de/articles/spf-dkim"
@@ -186,7 +188,7 @@ def test_switcher_keeps_the_visitor_on_the_same_article(client):
 def test_an_untranslated_article_points_search_engines_at_the_versions_that_exist(client):
     switcher, alternates, canonical = links(client.get("/it/articles/api-keys").get_data(as_text=True))
     assert switcher["it"] == "/it/articles/api-keys" and switcher["fr"] == "/fr/articles/api-keys"
-    assert "it" not in alternates and "pt" not in alternates and alternates["x-default"].endswith("/en/articles/api-keys")
+    assert "it" not in alternates and "pt-BR" not in alternates and alternates["x-default"].endswith("/en/articles/api-keys")
     assert canonical == "http://localhost/en/articles/api-keys"
 
 
@@ -201,7 +203,7 @@ def test_switcher_keeps_the_category_and_the_search(client):
 def test_the_homes_x_default_is_the_root_that_picks_a_language(client):
     switcher, alternates, canonical = links(client.get("/es/").get_data(as_text=True))
     assert switcher["it"] == "/it/" and alternates["x-default"] == "http://localhost/"
-    assert alternates["pt"] == "http://localhost/pt/" and canonical == "http://localhost/es/"
+    assert alternates["pt-BR"] == alternates["pt-PT"] == "http://localhost/pt/" and canonical == "http://localhost/es/"
 
 
 def test_error_pages_switch_to_the_home_of_the_other_language(client):

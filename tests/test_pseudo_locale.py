@@ -79,7 +79,8 @@ def untranslated_text(html: str) -> list[str]:
             continue  # the customer's own words, a ticket number, a date or a language's name from Babel
         if node.parent.name == "title":
             # The title of an article page starts with the article's own title.
-            article_title = soup.select_one("article h1")
+            # So does a category page's, when the category's name falls back to another language.
+            article_title = soup.select_one("article h1") or soup.select_one("h1 [lang]")
             text = str(node).replace(article_title.get_text(), "") if article_title else str(node)
             check(text)
             continue

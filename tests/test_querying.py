@@ -8,7 +8,8 @@ import pytest
 
 from kb.articles import load_articles
 from search.indexing import build_index
-from search.querying import MAX_LIMIT, SearchIndex, split_query
+from search.queries import split_query
+from search.service import MAX_LIMIT, SearchIndex
 
 from .conftest import LOCALES
 
@@ -62,7 +63,7 @@ def test_missing_translation_is_found_in_the_default_locale(demo_search):
     fallback = [h for h in hits if h.id == "api-keys"]
     assert fallback, [h.id for h in hits]
     assert fallback[0].locale == "en"
-    assert fallback[0].url == "/it/articles/api-keys"
+    assert fallback[0].link_locale == "it"  # shown on the Italian page, with a notice
     # Articles that exist in Italian are returned in Italian.
     assert all(h.locale == "it" for h in hits if h.id != "api-keys" and h.id != "data-export")
 
@@ -92,21 +93,21 @@ def test_snippets_are_escaped_apart_from_marks(tmp_path):
 
 
 def test_result_cache_answers_as_the_index_does_and_stays_bounded(demo_index_dir):
-    from search.querying import SearchIndex
+    from search.service import SearchIndex
 
     cached = SearchIndex(demo_index_dir, ("en", "fr", "de", "es", "it", "pt"), "en", cache_size=3)
     uncached = SearchIndex(demo_index_dir, ("en", "fr", "de", "es", "it", "pt"), "en", cache_size=0)
     queries = [("factu", "fr"), ("reset pass", "en"), ("  reset   pass", "en"), ("rechnung", "de"), ("factu", "fr")]
     for text, locale in queries * 2:
         assert cached.search(text, locale) == uncached.search(text, locale)
-    assert len(cached._state()["results"]) == 3
-    assert uncached._state().get("results", {}) == {}
+    assert len(cached.current().results) == 3
+    assert not uncached.current().results
 
 
 def test_threads_share_one_index_safely(demo_index_dir):
     from concurrent.futures import ThreadPoolExecutor
 
-    from search.querying import SearchIndex
+    from search.service import SearchIndex
 
     locales = ("en", "fr", "de", "es", "it", "pt")
     shared = SearchIndex(demo_index_dir, locales, "en", cache_size=0)
@@ -118,25 +119,26 @@ def test_threads_share_one_index_safely(demo_index_dir):
 
 def test_warm_up_reads_every_locale_before_the_first_query(demo_index_dir):
     search = SearchIndex(demo_index_dir, LOCALES, "en")
-    assert not search._lexicons
+    assert not search.current().lexicons
     search.warm_up()
-    assert {locale for _, locale in search._lexicons} == set(LOCALES)
+    assert set(search.current().lexicons) == set(LOCALES)
 
 
 def test_snippets_mark_words_when_folding_changes_the_text_length():
-    from search.querying import UserQuery, make_snippet
-
-    from search.analysis import fold_in_place
+    from search.analysis import fold_keeping_offsets
+    from search.queries import UserQuery
+    from search.snippets import make_snippet
 
     # Hangul syllables decompose into several letters: offsets of a folded copy would not line up.
     text = "Our 서울 office can reset your password by phone. Passwords expire."
-    assert fold_in_place(text) is None
+    assert fold_keeping_offsets(text) is None
     snippet = make_snippet(text, UserQuery(("password",), None), "en")
     assert "<mark>password</mark>" in snippet and "<mark>Passwords</mark>" in snippet
 
 
 def test_snippets_of_long_articles_show_a_match_far_into_the_text():
-    from search.querying import UserQuery, make_snippet
+    from search.queries import UserQuery
+    from search.snippets import make_snippet
 
     text = "Filler words about nothing in particular. " * 200 + "Here is how to export contacts to a file."
     snippet = make_snippet(text, UserQuery(("export",), None), "en")
@@ -148,18 +150,18 @@ def test_snippets_found_through_candidates_mark_what_a_word_by_word_check_marks(
     """The regular-expression shortcut loses no match and invents none, on the demo articles."""
     import re
 
-    import search.querying as querying
+    import search.snippets as snippets
 
     documents = [demo_search.document(locale, doc["id"]) for doc in demo_search.documents(locale)]
     queries = [split_query(doc["title"][:n], locale) for doc in documents for n in (4, 12, 200)]
-    fast = [[querying.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
-    monkeypatch.setattr(querying, "fold_in_place", lambda text: None)  # every word checked
-    slow = [[querying.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
+    fast = [[snippets.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
+    monkeypatch.setattr(snippets, "fold_keeping_offsets", lambda text: None)  # every word checked
+    slow = [[snippets.make_snippet(d["body"], q, locale) for q in queries[:30]] for d in documents]
     checked = 0
     for fast_row, slow_row in zip(fast, slow):
         for q, quick, thorough in zip(queries, fast_row, slow_row):
             assert ("<mark>" in quick) == ("<mark>" in thorough), (quick, thorough)
             for word in re.findall(r"<mark>(.*?)</mark>", quick):
-                assert "<mark>" in querying.make_snippet(html.unescape(word), q, locale), (word, q)
+                assert "<mark>" in snippets.make_snippet(html.unescape(word), q, locale), (word, q)
                 checked += 1
     assert checked > 50

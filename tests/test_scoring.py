@@ -9,7 +9,7 @@ import pytest
 from whoosh import query
 
 from search.indexing import update_index
-from search.querying import build_query, split_query
+from search.queries import build_query, split_query
 from search.scoring import ArrayScorer, Coordinated, TermCache
 
 from .conftest import DEMO_ARTICLES, LOCALES
@@ -32,8 +32,7 @@ def _whoosh_comparable(q: query.Query) -> query.Query:
 
 def _customer_queries(search, locale):
     """Queries as customers build them: every title cut at a few lengths, plus typos."""
-    state = search._state()
-    lexicon = search._lexicon(state, locale)
+    lexicon = search.current().lexicon(locale)
     texts = []
     for doc in search.documents(locale):
         title = doc["title"]
@@ -54,8 +53,7 @@ def _assert_same_as_whoosh(searcher, scorer, text, q):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_scores_equal_whoosh_on_customer_queries(demo_search, locale):
-    state = demo_search._state()
-    searcher = state["searchers"][locale]
+    searcher = demo_search.current().searchers[locale]
     scorer = ArrayScorer(searcher)
     count = 0
     for text, q in _customer_queries(demo_search, locale):
@@ -66,7 +64,7 @@ def test_scores_equal_whoosh_on_customer_queries(demo_search, locale):
 
 def test_scores_equal_whoosh_across_segments_with_deletions(tmp_path):
     """An updated index has several segments and deleted documents."""
-    from search.querying import SearchIndex
+    from search.service import SearchIndex
 
     root = tmp_path / "articles"
     shutil.copytree(DEMO_ARTICLES, root)
@@ -77,7 +75,7 @@ def test_scores_equal_whoosh_across_segments_with_deletions(tmp_path):
         path.write_text(path.read_text(encoding="utf-8") + "\nOne more line about passwords and invoices.\n", encoding="utf-8")
     assert update_index(root, index_dir, LOCALES, "en").incremental
     search = SearchIndex(index_dir, LOCALES, "en")
-    searcher = search._state()["searchers"]["en"]
+    searcher = search.current().searchers["en"]
     assert len(searcher.reader().leaf_readers()) > 1
     assert any(leaf.has_deletions() for leaf, _ in searcher.reader().leaf_readers())
     scorer = ArrayScorer(searcher)
@@ -86,7 +84,7 @@ def test_scores_equal_whoosh_across_segments_with_deletions(tmp_path):
 
 
 def test_disjunction_max_scores_only_the_parts_a_document_matches(demo_search):
-    searcher = demo_search._state()["searchers"]["en"]
+    searcher = demo_search.current().searchers["en"]
     scorer = ArrayScorer(searcher)
     title = query.Term("title", "invoic")
     body = query.Term("body", "password")
@@ -97,7 +95,7 @@ def test_disjunction_max_scores_only_the_parts_a_document_matches(demo_search):
 
 
 def test_and_requires_every_part_and_adds_them(demo_search):
-    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
     a, b = query.Term("body", "password"), query.Term("body", "reset")
     both = scorer.scores(query.And([a, b], boost=2.0))
     sa, sb = scorer.scores(a), scorer.scores(b)
@@ -105,7 +103,7 @@ def test_and_requires_every_part_and_adds_them(demo_search):
 
 
 def test_coordination_favours_documents_matching_more_words(demo_search):
-    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
     a, b, c = query.Term("body", "password"), query.Term("body", "invoic"), query.Term("body", "reset")
     plain = scorer.scores(query.Or([a, b, c]))
     coordinated = scorer.scores(query.Or([a, b, c], scale=0.9))
@@ -117,26 +115,26 @@ def test_coordination_favours_documents_matching_more_words(demo_search):
 
 
 def test_a_single_part_compound_keeps_its_boost(demo_search):
-    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
     term = query.Term("body", "password")
     assert scorer.scores(query.Or([term], boost=0.5)) == pytest.approx(0.5 * scorer.scores(term))
 
 
 def test_unknown_terms_and_fields_match_nothing(demo_search):
-    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
     assert not scorer.scores(query.Term("body", "zzzzqx")).any()
     assert not scorer.scores(query.Term("no-such-field", "password")).any()
     assert scorer.top(query.Term("body", "zzzzqx"), 5) == []
 
 
 def test_queries_it_cannot_score_are_refused(demo_search):
-    scorer = ArrayScorer(demo_search._state()["searchers"]["en"])
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
     with pytest.raises(TypeError, match="Prefix"):
         scorer.scores(query.Prefix("body", "pass"))
 
 
 def test_mask_leaves_documents_out(demo_search):
-    searcher = demo_search._state()["searchers"]["fr"]
+    searcher = demo_search.current().searchers["fr"]
     scorer = ArrayScorer(searcher)
     q = query.Term("body", "factur")
     mask = query.Term("locales", "en")
@@ -146,7 +144,7 @@ def test_mask_leaves_documents_out(demo_search):
 
 
 def test_term_cache_stays_within_its_budget_and_forgets_old_generations(demo_search):
-    searcher = demo_search._state()["searchers"]["en"]
+    searcher = demo_search.current().searchers["en"]
     cache = TermCache(max_bytes=4000)
     scorer = ArrayScorer(searcher, cache, ("gen-1", "en"))
     for word in ("password", "invoic", "reset", "account", "contact", "campaign", "domain", "support"):
@@ -158,3 +156,58 @@ def test_term_cache_stays_within_its_budget_and_forgets_old_generations(demo_sea
     cache.keep_only(("gen-2",))
     assert cache.get(("gen-2", "en", "body", "password")) is not None
     assert all(key[0] == "gen-2" for key in cache._entries)
+
+
+def test_the_fast_path_reads_the_postings(demo_search):
+    """On the Whoosh version it knows, postings are read from their blocks, never one by one."""
+    from search import whoosh_internals
+
+    assert whoosh_internals.FAST
+    whoosh_internals.reads.clear()
+    searcher = demo_search.current().searchers["de"]
+    scorer = ArrayScorer(searcher)
+    for _text, q in _customer_queries(demo_search, "de"):
+        scorer.scores(q)
+    assert whoosh_internals.reads["blocks"] > 100
+    assert whoosh_internals.reads["public"] == 0
+
+
+def test_unexpected_postings_are_an_error_not_a_slow_path(demo_search, monkeypatch):
+    from search import whoosh_internals
+
+    monkeypatch.setattr(whoosh_internals, "W3LeafMatcher", type("Renamed", (), {}))
+    with pytest.raises(whoosh_internals.UnexpectedPostings):
+        ArrayScorer(demo_search.current().searchers["en"]).term_scores("body", "password")
+
+
+def test_scores_equal_whoosh_across_many_posting_blocks(tmp_path, monkeypatch):
+    """Blocks of 4 postings (Whoosh writes 128): common terms span many blocks."""
+    import whoosh.codec
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from kb.articles import load_articles
+    from search.indexing import build_index
+    from search.service import SearchIndex
+
+    from .conftest import DEMO_ARTICLES
+
+    monkeypatch.setattr(whoosh.codec, "default_codec", lambda: W3Codec(blocklimit=4))
+    build_index(load_articles(DEMO_ARTICLES, LOCALES, "en"), tmp_path, LOCALES)
+    search = SearchIndex(tmp_path, LOCALES, "en")
+    for locale in ("en", "de"):
+        searcher = search.current().searchers[locale]
+        assert searcher.doc_frequency("body", "konto" if locale == "de" else "account") > 3 * 4
+        scorer = ArrayScorer(searcher)
+        for text, q in _customer_queries(search, locale):
+            _assert_same_as_whoosh(searcher, scorer, text, q)
+
+
+def test_whoosh_scorer_answers_through_whoosh_own_matchers(demo_index_dir):
+    from search.service import SearchIndex
+
+    whoosh_scored = SearchIndex(demo_index_dir, LOCALES, "en", scorer="whoosh")
+    array_scored = SearchIndex(demo_index_dir, LOCALES, "en")
+    for text, locale in [("reset password", "en"), ("facture", "fr"), ("Rechnungsadresse", "de")]:
+        expected = array_scored.search(text, locale)[0].id
+        assert expected in [hit.id for hit in whoosh_scored.search(text, locale)]
+    assert type(whoosh_scored.current().scorers["en"]).__name__ == "WhooshScorer"

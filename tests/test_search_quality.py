@@ -6,7 +6,7 @@ import pytest
 
 from kb.articles import load_articles
 from search.indexing import build_index
-from search.querying import SearchIndex
+from search.service import SearchIndex
 from search.synonyms import SynonymFileError, load_synonyms, parse_synonyms, synonyms_for
 from search.vocabulary import Vocabulary, allowed_edits
 
@@ -102,7 +102,7 @@ def test_german_compounds_meet_their_parts(demo_search):
 
 def test_text_in_another_language_searches_that_language(demo_search):
     (hit,) = demo_search.search("mot de passe oublié", "en", 1)
-    assert (hit.id, hit.locale, hit.url) == ("reset-password", "fr", "/fr/articles/reset-password")
+    assert (hit.id, hit.locale, hit.link_locale) == ("reset-password", "fr", "fr")
     # A short, ambiguous text stays in the page's language.
     assert all(h.locale == "en" for h in demo_search.search("plan", "en", 5))
 
@@ -176,3 +176,21 @@ def test_snippets_show_corrections_and_synonyms_that_matched(demo_search):
     assert "<mark>refund" in hit.snippet.lower()
     (hit,) = demo_search.search("unsubscibe link ", "en", 1)
     assert "<mark>unsubscribe" in hit.snippet.lower()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("palavra-passe", "reset-password"),
+        ("esqueci a palavra-passe", "reset-password"),
+        ("contactar o suporte", "contact-support"),
+        ("NIF", "billing-address"),
+        ("NIF na fatura", "invoices"),
+        ("alterar a morada de faturação", "invoices"),
+        ("importar ficheiro de contactos", "import-contacts"),
+        ("telemóvel novo autenticação", "two-factor-authentication"),
+    ],
+)
+def test_european_portuguese_words_find_the_brazilian_articles(demo_search, query, expected):
+    ids = [hit.id for hit in demo_search.search(query, "pt", 5)]
+    assert expected in ids, (query, ids)

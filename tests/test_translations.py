@@ -53,7 +53,7 @@ def test_catalog_is_fully_translated_and_nothing_is_fuzzy(locale):
             problems.append(f"untranslated: {message.id!r}")
     for message, errors in catalog.check():
         problems += [f"{message.id!r}: {error}" for error in errors]
-    assert not problems, f"{locale}: run 'kb translations update' and translate:\n" + "\n".join(problems)
+    assert not problems, f"{locale}: run 'kb catalogs update' and translate:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -62,8 +62,8 @@ def test_catalog_matches_the_strings_in_the_sources(locale, extracted):
     missing = message_ids(extracted) - message_ids(catalog)
     stale = message_ids(catalog) - message_ids(extracted)
     assert not missing and not stale, (
-        f"{locale} is out of date with the sources (run 'kb translations extract' and "
-        f"'kb translations update'): missing {sorted(missing, key=str)}, no longer used {sorted(stale, key=str)}"
+        f"{locale} is out of date with the sources (run 'kb catalogs extract' and "
+        f"'kb catalogs update'): missing {sorted(missing, key=str)}, no longer used {sorted(stale, key=str)}"
     )
 
 
@@ -113,16 +113,16 @@ def test_kb_translations_extract_update_compile(tmp_path, runner):
     catalogs = tmp_path / "catalogs"
     shutil.copytree(CATALOG_DIR / "fr", catalogs / "fr")
 
-    result = runner.invoke(main, ["translations", "extract", "--sources", str(ROOT), "--mapping", str(ROOT / "babel.cfg"), "-o", str(pot)])
+    result = runner.invoke(main, ["catalogs", "extract", "--sources", str(ROOT), "--mapping", str(ROOT / "babel.cfg"), "-o", str(pot)])
     assert result.exit_code == 0, result.output
     assert "extracted" in result.output and pot.exists()
 
-    result = runner.invoke(main, ["translations", "update", "-t", str(pot), "-d", str(catalogs), "-l", "fr", "-l", "eo"])
+    result = runner.invoke(main, ["catalogs", "update", "-t", str(pot), "-d", str(catalogs), "-l", "fr", "-l", "eo"])
     assert result.exit_code == 0, result.output
     assert "fr: updated, 0 entries to translate" in result.output  # existing translations kept
     assert "eo: created" in result.output and "eo: created, 0 " not in result.output
 
-    result = runner.invoke(main, ["translations", "compile", "-d", str(catalogs)])
+    result = runner.invoke(main, ["catalogs", "compile", "-d", str(catalogs)])
     assert result.exit_code == 0, result.output
     assert mo_path(catalogs, "fr").exists() and mo_path(catalogs, "eo").exists()
 
@@ -131,7 +131,7 @@ def test_kb_translations_update_marks_changed_strings_fuzzy(tmp_path, runner):
     pot = tmp_path / "messages.pot"
     _write_po(pot, None, [("Search the help centre", "")])
     _write_po(po_path(tmp_path, "fr"), "fr", [("Search the help center", "Rechercher dans le centre d'aide")])
-    result = runner.invoke(main, ["translations", "update", "-t", str(pot), "-d", str(tmp_path), "-l", "fr"])
+    result = runner.invoke(main, ["catalogs", "update", "-t", str(pot), "-d", str(tmp_path), "-l", "fr"])
     assert "fr: updated, 1 entries to translate" in result.output
     (message,) = [m for m in read_catalog(po_path(tmp_path, "fr"), "fr") if m.id]
     assert message.fuzzy and message.string == "Rechercher dans le centre d'aide"
@@ -139,17 +139,17 @@ def test_kb_translations_update_marks_changed_strings_fuzzy(tmp_path, runner):
 
 def test_kb_translations_compile_reports_a_bad_catalog(tmp_path, runner):
     _write_po(po_path(tmp_path, "it"), "it", [("Updated on %(date)s", "Aggiornato il %(giorno)s")])
-    result = runner.invoke(main, ["translations", "compile", "-d", str(tmp_path)])
+    result = runner.invoke(main, ["catalogs", "compile", "-d", str(tmp_path)])
     assert result.exit_code == 1 and "messages.po" in result.output
 
 
 @pytest.mark.parametrize("command", ["extract", "update", "compile"])
 def test_every_translations_option_has_help(command):
-    subcommand = main.commands["translations"].commands[command]
+    subcommand = main.commands["catalogs"].commands[command]
     assert subcommand.help
     for param in subcommand.params:
         if param.param_type_name == "option":
-            assert param.help, f"kb translations {command} {param.opts} has no help"
+            assert param.help, f"kb catalogs {command} {param.opts} has no help"
 
 
 def test_stale_or_missing_compiled_catalogs_are_compiled_into_the_instance_folder(tmp_path):
@@ -181,3 +181,10 @@ def test_stale_or_missing_compiled_catalogs_are_compiled_into_the_instance_folde
     translations = Translations.load(str(fallback), ["fr"])
     assert translations.gettext("Search") == "Chercher"
     assert translations.gettext("Next") == "Suivante"
+
+
+def test_the_old_command_name_points_to_the_new_ones(runner):
+    result = runner.invoke(main, ["translations", "update"])
+    assert result.exit_code == 2
+    assert "kb catalogs" in result.output and "kb translate" in result.output
+    assert "translations" not in runner.invoke(main, ["--help"]).output.split("Settings")[0].replace("translate", "")

@@ -15,17 +15,20 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 CATALOG_DIR = Path(__file__).resolve().parent
 DOMAIN = "messages"
 # Beyond Babel's defaults: the lazy forms used for module-level strings.
-KEYWORDS = {"_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+KEYWORDS = "_l lazy_gettext lazy_ngettext:1,2"
+# Line width of the catalog files.
+WIDTH = 100
 PROJECT = "kb-helpcenter"
 HEADER = (
     "# {title} for the Plumora help center's interface.\n"
-    "# Made with `kb translations extract|update`; see README.md, Translations.\n"
+    "# Made with `kb catalogs extract|update`; see README.md, Translations.\n"
     "# This file is distributed under the same license as the kb-helpcenter project."
 )
 CATALOG_HEADERS = {
@@ -52,37 +55,46 @@ def catalog_locales(directory: Path = CATALOG_DIR) -> list[str]:
     return sorted(p.parent.parent.name for p in Path(directory).glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def extract_messages(source_root: Path, mapping_file: Path):
-    """The template catalog of every translatable string under ``source_root``."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-    from babel.messages.frontend import parse_mapping_cfg
+def _run_pybabel(command_class, **options) -> None:
+    """Run one of pybabel's own commands (:mod:`babel.messages.frontend`) with ``options``."""
+    command = command_class()
+    command.initialize_options()
+    for name, value in options.items():
+        setattr(command, name, value)
+    command.finalize_options()
+    command.run()
 
+
+def extract_messages(source_root: Path, mapping_file: Path, template_path: Path | None = None):
+    """The template catalog of every translatable string under ``source_root``
+    (``pybabel extract``), written to ``template_path`` when given."""
     from importlib.metadata import PackageNotFoundError, version
 
-    with open(mapping_file, encoding="utf-8") as f:
-        method_map, options_map = parse_mapping_cfg(f)
+    from babel.messages.frontend import ExtractMessages
+
     try:
         project_version = version(PROJECT)
     except PackageNotFoundError:
         project_version = None
-    template = Catalog(
-        project=PROJECT, version=project_version, charset="utf-8", header_comment=HEADER.format(title="Translation template"), **CATALOG_HEADERS
-    )
-    keywords = {**DEFAULT_KEYWORDS, **KEYWORDS}
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(source_root), method_map, options_map, keywords=keywords, strip_comment_tags=True
-    ):
-        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    return template
-
-
-def write_catalog(catalog, path: Path) -> None:
-    from babel.messages.pofile import write_po
-
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, sort_output=False, include_previous=True)
-    _write_atomically(Path(path), buffer.getvalue())
+    with tempfile.TemporaryDirectory() as temporary:
+        output = Path(temporary) / f"{DOMAIN}.pot"
+        _run_pybabel(
+            ExtractMessages,
+            input_paths=[str(source_root)],
+            mapping_file=str(mapping_file),
+            output_file=str(output),
+            keywords=KEYWORDS,
+            strip_comments=True,
+            width=WIDTH,
+            project=PROJECT,
+            version=project_version,
+            header_comment=HEADER.format(title="Translation template"),
+            **CATALOG_HEADERS,
+        )
+        if template_path is not None:
+            Path(template_path).parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(Path(template_path), output.read_bytes())
+        return read_catalog(output)
 
 
 def read_catalog(path: Path, locale: str | None = None):
@@ -93,30 +105,26 @@ def read_catalog(path: Path, locale: str | None = None):
 
 
 def update_catalogs(template_path: Path, directory: Path, locales: Iterable[str]) -> dict[str, str]:
-    """Merge the template into each locale's catalog, creating missing ones.
+    """Merge the template into each locale's catalog, creating missing ones (``pybabel update``).
 
     Returns what happened per locale: ``"created"`` or ``"updated"``. Entries
-    whose source text changed come back fuzzy, as with ``pybabel update``.
+    whose source text changed come back fuzzy.
     """
-    from babel.messages.catalog import Catalog
+    from babel.messages.frontend import UpdateCatalog
 
-    template = read_catalog(template_path)
     done = {}
     for locale in locales:
-        path = po_path(directory, locale)
-        if path.exists():
-            catalog = read_catalog(path, locale)
-            catalog.update(template, update_header_comment=False)
-            done[locale] = "updated"
-        else:
-            catalog = Catalog(
-                locale=locale, domain=DOMAIN, project=PROJECT, charset="utf-8",
-                header_comment=HEADER.format(title=f"{locale} translations"), **CATALOG_HEADERS,
-            )
-            catalog.update(template)
-            done[locale] = "created"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_catalog(catalog, path)
+        done[locale] = "updated" if po_path(directory, locale).exists() else "created"
+        _run_pybabel(
+            UpdateCatalog,
+            input_file=str(template_path),
+            output_dir=str(directory),
+            domain=DOMAIN,
+            locale=locale,
+            init_missing=True,
+            previous=True,
+            width=WIDTH,
+        )
     return done
 
 

@@ -16,8 +16,10 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import settings
+from kb.categories import load_categories
 from kb.db import Database
-from search.querying import SearchIndex
+from kb.variants import load_variants
+from search.service import SearchIndex
 from translations import ready_catalog_dir
 
 from . import security
@@ -35,7 +37,6 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.config["INSTANCE_DIR"])
-    app.config.setdefault("JSON_SORT_KEYS", False)
     app.json.sort_keys = False
     # A CSRF token lives as long as the visitor's session, so a long ticket
     # typed slowly is never refused for an expired token.
@@ -60,21 +61,26 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         app.extensions["kb.db"], flush_seconds=app.config.get("ANALYTICS_FLUSH_SECONDS", 0 if app.testing else 1.0)
     )
 
+    app.extensions["kb.categories"] = load_categories(
+        app.config["ARTICLES_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+    )
+    app.extensions["kb.variants"] = load_variants(app.config["ARTICLES_DIR"])
     app.extensions["kb.search"] = SearchIndex(
-        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
+        app.config["INDEX_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"], scorer=app.config["SCORER"]
     )
 
     # A test may add folders (a pseudo-locale) through BABEL_TRANSLATION_DIRECTORIES.
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, admin_reports, api, contact, pages  # noqa: F401 (admin_reports adds views to admin.bp)
+    from . import admin, admin_reports, api, contact, pages, writers  # noqa: F401 (admin_reports adds views to admin.bp)
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(contact.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(writers.bp)
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)
@@ -119,3 +125,10 @@ def search_index() -> SearchIndex:
     from flask import current_app
 
     return current_app.extensions["kb.search"]
+
+
+def hit_url(hit: Hit) -> str:
+    """The page of an article found by the search (the search gives ids and locales only)."""
+    from flask import url_for
+
+    return url_for("pages.article", locale=hit.link_locale, article_id=hit.id)

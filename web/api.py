@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest as BadRequestError
 from werkzeug.exceptions import HTTPException
 
-from search.querying import MAX_LIMIT, IndexNotBuilt
+from search.service import MAX_LIMIT, IndexNotBuilt, SearchIndex
 
-from . import analytics, search_index
+from . import analytics, hit_url, search_index
 from .extensions import configured_limit, limiter
 from .security import host_refused
 
@@ -99,18 +99,37 @@ def suggest():
     limit = _limit()
     q = request.args.get("q", "")
     analytics.request_time()  # a slow search is still dated when the customer typed
-    index = search_index()
-    hits = index.search(q, lang, limit) if q.strip() else []
-    flow = analytics.valid_flow(request.args.get("flow"))
-    if flow:
-        # Only pages that say which flow they serve are recorded (once per pause).
-        analytics.record_search(q, hits, locale=lang, flow=flow)
-    body = {"query": q, "lang": lang, "results": [hit.to_dict() for hit in hits]}
-    if not hits and q.strip():
-        suggestion = index.did_you_mean(q, lang)
-        if suggestion:
-            body["did_you_mean"] = suggestion
+    body = suggest_body(search_index(), q, lang, limit, flow=analytics.valid_flow(request.args.get("flow")))
     return jsonify(body)
+
+
+def suggest_body(index: SearchIndex, text: str, lang: str, limit: int, *, flow: str | None = None) -> dict:
+    """The answer of ``/api/suggest``, which ``kb search --json`` prints too.
+
+    Needs an application context (for the articles' URLs). With the ``flow``
+    of a contact page, the search is recorded for analytics (once per pause).
+    """
+    suggestions = index.suggest(text, lang, limit)
+    if flow:
+        analytics.record_search(text, suggestions.hits, locale=lang, flow=flow)
+    body = {
+        "query": text,
+        "lang": lang,
+        "results": [
+            {
+                "id": hit.id,
+                "locale": hit.locale,
+                "title": hit.title,
+                "url": hit_url(hit),
+                "snippet": hit.snippet,
+                "score": round(hit.score, 4),
+            }
+            for hit in suggestions.hits
+        ],
+    }
+    if suggestions.did_you_mean:
+        body["did_you_mean"] = suggestions.did_you_mean
+    return body
 
 
 @bp.get("/openapi.json")

@@ -331,7 +331,8 @@ def suggested_articles(subject: str) -> list[dict]:
     articles = [{"id": h.id, "locale": h.locale, "title": h.title, "opened": h.id in opened} for h in hits]
     listed = {a["id"] for a in articles}
     for article_id in opened:
-        doc = index.document(g.locale, article_id) or index.document(current_app.config["DEFAULT_LOCALE"], article_id)
+        versions = (index.document(loc, article_id) for loc in pages.page_fallback_locales(g.locale))
+        doc = next((d for d in versions if d is not None), None)
         if doc is not None and article_id not in listed:
             articles.append({"id": article_id, "locale": doc.get("locale", g.locale), "title": doc["title"], "opened": True})
     return articles

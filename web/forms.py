@@ -64,7 +64,7 @@ class TicketForm(FlaskForm):
         filters=[strip],
         validators=[
             DataRequired(_l("Please say in a few words what this is about.")),
-            Length(SUBJECT_MIN, SUBJECT_MAX, message=_l("The subject must be between 3 and 200 characters.")),
+            Length(SUBJECT_MIN, SUBJECT_MAX, message=_l("The subject must be between %(min)d and %(max)d characters.")),
             single_line,
         ],
     )

@@ -12,16 +12,19 @@ from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from kb.feedback import record_answer
 from kb.models import ArticleFeedback
-from search.querying import IndexNotBuilt
+from kb.variants import hreflangs
+from search.fallback import fallback_locales
+from search.service import IndexNotBuilt
 
 from kb.analytics import events as ev
 from kb.analytics import reports
 
-from . import LOCALE_COOKIE, analytics, preferred_locale, search_index
+from . import LOCALE_COOKIE, analytics, hit_url, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, configured_limit, database, limiter
 from .forms import FeedbackForm
@@ -34,17 +37,6 @@ MAX_PAGES = 10
 POPULAR = 5
 POPULAR_DAYS = 30
 POPULAR_CACHE_SECONDS = 300
-
-# Display names of the category slugs used in article front matter.
-CATEGORY_NAMES = {
-    "support": _l("Contacting support"),
-    "account": _l("Account and security"),
-    "contacts": _l("Contacts and lists"),
-    "campaigns": _l("Campaigns and templates"),
-    "deliverability": _l("Deliverability"),
-    "billing": _l("Billing and plans"),
-    "developers": _l("API and developers"),
-}
 
 # What an error page says: its heading, its advice, and whether a search form
 # follows (not while the index is missing: searching cannot work either).
@@ -63,25 +55,42 @@ ERROR_TEXTS = {
 }
 GENERIC_ERROR = (_l("Something went wrong"), _l("Please try again in a moment, or search the help center:"), True)
 
-# Each language's own name, as a language switcher shows it.
-LANGUAGE_NAMES = {
-    "en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano", "pt": "Português",
-}
 LOCALE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
-def category_name(slug: str | None) -> str:
+def categories():
+    """The categories of ``categories.yaml`` (see kb/categories.py)."""
+    return current_app.extensions["kb.categories"]
+
+
+def category_name(slug: str | None) -> Markup:
+    """A category's name in the page's language; marked with its own ``lang`` when it had to fall back."""
     if not slug:
-        return _("Other questions")
-    return str(CATEGORY_NAMES.get(slug, slug.replace("-", " ").capitalize()))
+        return Markup.escape(_("Other questions"))
+    page_locale = getattr(g, "locale", None) or str(get_locale())
+    category = categories().get(slug)
+    if category is None:
+        return Markup.escape(slug.replace("-", " ").capitalize())
+    if page_locale in category.names:
+        return Markup.escape(category.names[page_locale])
+    default = current_app.config["DEFAULT_LOCALE"]
+    return Markup('<span lang="{}">{}</span>').format(default, category.name(default, default))
+
+
+def category_description(slug: str | None) -> str:
+    category = categories().get(slug) if slug else None
+    page_locale = getattr(g, "locale", None) or str(get_locale())
+    return category.descriptions.get(page_locale, "") if category else ""
 
 
 def language_name(code: str) -> str:
-    """A language's name in that language, for links that lead to it."""
-    if code in LANGUAGE_NAMES:
-        return LANGUAGE_NAMES[code]
+    """A language's name in that language, capitalised as a link or menu item starts (Babel).
+
+    >>> language_name("pt"), language_name("de"), language_name("zz")
+    ('Português', 'Deutsch', 'zz')
+    """
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        name = Locale.parse(code).display_name or code
     except (ValueError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:]
@@ -170,7 +179,8 @@ def page_links() -> dict:
         return {"canonical": None, "alternates": []}
     locales = getattr(g, "alternate_locales", None) or current_app.config["LOCALES"]
     default = current_app.config["DEFAULT_LOCALE"]
-    alternates = [(code, url_in_locale(code, external=True)) for code in locales]
+    variants = current_app.extensions["kb.variants"]
+    alternates = [(tag, url_in_locale(code, external=True)) for code in locales for tag in hreflangs(code, variants)]
     if request.endpoint == "pages.home":
         # The root picks a language for each visitor: the home's x-default.
         alternates.append(("x-default", external_url("pages.root")))
@@ -184,14 +194,22 @@ def page_links() -> dict:
 def template_globals():
     return {
         "category_name": category_name,
+        "category_description": category_description,
+        "hreflang": lambda code: hreflangs(code, current_app.extensions["kb.variants"])[0],
         "language_name": language_name,
         "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
         "default_locale": current_app.config["DEFAULT_LOCALE"],
         "page_locale": getattr(g, "locale", None) or str(get_locale()),
         "url_in_locale": url_in_locale,
+        "hit_url": hit_url,
         "page_links": page_links,
     }
+
+
+def page_fallback_locales(locale: str) -> tuple[str, ...]:
+    """The versions of an article a page in ``locale`` shows, best first (see search.fallback)."""
+    return fallback_locales(locale, current_app.config["LOCALES"], current_app.config["DEFAULT_LOCALE"])
 
 
 def listed_documents(locale: str) -> list[dict]:
@@ -203,8 +221,7 @@ def listed_documents(locale: str) -> list[dict]:
     """
     index = search_index()
     seen: dict[str, dict] = {}
-    default = current_app.config["DEFAULT_LOCALE"]
-    for candidate in dict.fromkeys((locale, default, *current_app.config["LOCALES"])):
+    for candidate in page_fallback_locales(locale):
         for doc in index.documents(candidate):
             seen.setdefault(doc["id"], doc)
     return sorted(seen.values(), key=lambda d: d["title"].casefold())
@@ -220,11 +237,10 @@ def root():
 @bp.get("/<locale>/")
 def home():
     documents = listed_documents(g.locale)
-    categories: dict[str, list[dict]] = {}
+    by_category: dict[str, list[dict]] = {}
     for doc in documents:
-        categories.setdefault(doc.get("category") or "", []).append(doc)
-    known = list(CATEGORY_NAMES)
-    ordered = sorted(categories.items(), key=lambda item: known.index(item[0]) if item[0] in known else len(known))
+        by_category.setdefault(doc.get("category") or "", []).append(doc)
+    ordered = sorted(by_category.items(), key=lambda item: categories().position(item[0] or None))
     return render_template("home.html", categories=ordered, popular=popular_articles(documents))
 
 
@@ -293,10 +309,12 @@ def find_article(article_id: str) -> tuple[dict, str, list[str]]:
     locales = current_app.config["LOCALES"]
     versions = [loc for loc in locales if index.document(loc, article_id) is not None]
     if not versions:
+        if session.get("staff_id") is not None and request.method == "GET":
+            # Staff reach drafts and articles not indexed yet through the preview.
+            abort(redirect(url_for("writers.preview", locale=g.locale, article_id=article_id)))
         abort(404)
-    default = current_app.config["DEFAULT_LOCALE"]
-    # Not translated into this locale: show the default's version, else the first there is.
-    shown_locale = g.locale if g.locale in versions else (default if default in versions else versions[0])
+    # Not translated into this locale: show the best version there is.
+    shown_locale = next(loc for loc in page_fallback_locales(g.locale) if loc in versions)
     doc = index.document(shown_locale, article_id)
     g.alternate_locales = versions
     g.canonical_locale = shown_locale

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kb.server import MAX_REQUEST_LINE
+from web.server import MAX_REQUEST_LINE
 
 from ..conftest import DEMO_ARTICLES, ROOT
 from ..helpers import http_get, kb_serve

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from search.service import IndexNotBuilt
+
 # Longest request line (method, URL, protocol) gunicorn reads, in bytes; a
 # longer one is answered 414 by gunicorn itself. Gunicorn's default is 4094;
 # 8190 is the most it allows. Set explicitly so the figure in the README and
@@ -23,15 +25,13 @@ class HelpCenterServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from web import create_app
+        from . import create_app
 
         return create_app()
 
 
 def warm_up_search(worker) -> None:
     """Gunicorn's post_worker_init hook: each worker opens the search before its first request."""
-    from search.querying import IndexNotBuilt
-
     try:
         worker.wsgi.extensions["kb.search"].warm_up()
     except IndexNotBuilt as exc:

@@ -1,0 +1,237 @@
+"""Turning what the customer typed into a Whoosh query.
+
+The customer's text is never handed to Whoosh's query parser, whose syntax
+(``title:``, ``*``, quotes, ``AND``, brackets) would turn ordinary typing into
+errors or surprises. Instead the text is cut into words with the locale's own
+analysis and the query is built from Whoosh query objects directly; the
+weights below are the search's tuning, measured with ``kb eval``.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from whoosh import query
+
+from kb.text import CONTROL_CHARACTERS
+
+from .analysis import EDGE_MAX, EDGE_MIN, language_of, prefix_analyzer, ranked_terms
+from .scoring import Coordinated
+from .synonyms import synonyms_for
+from .vocabulary import Vocabulary
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+
+# Query-time weight of each ranked field (see indexing.schema_for for what they hold).
+FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0, "parts": 1.0}
+# A word still being typed matches the beginnings of words in these fields.
+TYPING_WEIGHT = 3.0
+# An article using the customer's very word form, not just its stem.
+EXACT_WEIGHT = 1.0
+# Documents matching more of the customer's words rise (coordination bonus).
+COORDINATION = 0.9
+# A word the index does not know also searches its corrections, lower than
+# any exact match: the weight is divided by the number of edits.
+CORRECTION_WEIGHT = 0.5
+# Synonyms and compound parts stand in for the customer's own word.
+SYNONYM_WEIGHT = 0.7
+COMPOUND_WEIGHT = 0.8
+
+
+
+@dataclasses.dataclass(frozen=True)
+class UserQuery:
+    """The customer's text cut into words: finished words and the one being typed."""
+
+    words: tuple[str, ...]
+    partial: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.partial
+
+    @property
+    def all_words(self) -> tuple[str, ...]:
+        """The finished words, then the one being typed."""
+        return self.words + ((self.partial,) if self.partial else ())
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters, normalise Unicode and bound the length.
+
+    >>> clean_text("  billing\\x00 address\\n")
+    'billing address '
+    """
+    # Tabs and line breaks become spaces too, as all white space does below.
+    text = unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub(" ", text or ""))
+    text = re.sub(r"\s+", " ", text).lstrip()
+    return text[:MAX_QUERY_CHARS]
+
+
+def split_query(text: str, locale: str) -> UserQuery:
+    """Split typed text into finished words and the word still being typed.
+
+    The last word counts as unfinished unless a space or punctuation follows it.
+
+    >>> split_query("reset pass", "en")
+    UserQuery(words=('reset',), partial='pass')
+    >>> split_query("title:invoice* AND (refund) ", "en")
+    UserQuery(words=('title', 'invoice', 'and', 'refund'), partial=None)
+    """
+    text = clean_text(text)
+    tokens = [(t.text, t.endchar) for t in prefix_analyzer(locale)(text, chars=True)]
+    tokens = [(w, end) for w, end in tokens if w][-MAX_QUERY_WORDS:]
+    if not tokens:
+        return UserQuery((), None)
+    last, end = tokens[-1]
+    if end == len(text):
+        return UserQuery(tuple(w for w, _ in tokens[:-1]), last)
+    return UserQuery(tuple(w for w, _ in tokens), None)
+
+
+
+
+@dataclasses.dataclass(frozen=True)
+class Lexicon:
+    """What one locale's index knows, read once per index generation.
+
+    ``words``: the articles' words unstemmed, for corrections and compound
+    splitting; ``beginnings``: the edge n-grams of the typing field, for a
+    misspelt word still being typed; ``terms``: every stem of the ranked fields;
+    ``field_terms``: the stems of each ranked field, so that a query asks each
+    field only for the terms it has.
+    """
+
+    words: Vocabulary
+    beginnings: Vocabulary
+    terms: frozenset[str]
+    field_terms: dict[str, frozenset[str]]
+
+    @classmethod
+    def read(cls, reader) -> Lexicon:
+        indexed = set(reader.indexed_field_names())
+
+        def frequencies(field):
+            # One pass over the field's dictionary, reading each entry's frequency on the way.
+            if field not in indexed:
+                return {}
+            decode = reader.schema[field].from_bytes
+            return {decode(term): info.doc_frequency() for term, info in reader.iter_field(field)}
+
+        field_terms = {field: frozenset(reader.field_terms(field)) if field in indexed else frozenset() for field in FIELD_WEIGHTS}
+        terms = frozenset().union(*field_terms.values())
+        return cls(Vocabulary(frequencies("words")), Vocabulary(frequencies("typing")), terms, field_terms)
+
+    def knows(self, word: str, locale: str) -> bool:
+        """True when a customer word matches the index as it is."""
+        terms = ranked_terms(word, locale)
+        return word in self.words or (bool(terms) and all(t in self.terms for t in terms))
+
+
+def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = None) -> query.Query | None:
+    """The Whoosh query for a split customer query, or None when nothing is left.
+
+    Each finished word matches its stem in every field, and its exact form;
+    with a ``lexicon``, a word the index does not know also matches its
+    corrections and, in German, its compound parts. The word being typed
+    also matches word beginnings. A synonym rule for one word is an
+    alternative for that word (the better of the two counts, not both); a
+    rule for several words stands in for them. Articles matching more of the
+    words rank higher (coordination, see search/scoring.py).
+    """
+    words = user_query.all_words
+    # Alternatives from synonym rules, for one word (by position) or for several.
+    for_word: dict[int, list[query.Query]] = collections.defaultdict(list)
+    for_words: list[query.Query] = []
+    word_of_term = [i for i, word in enumerate(words) for _ in ranked_terms(word, locale)]
+    for start, end, clause in _synonym_clauses(words, locale, lexicon):
+        covered = set(word_of_term[start:end])
+        if len(covered) == 1:
+            for_word[covered.pop()].append(clause)
+        else:
+            for_words.append(clause)
+    clauses = []
+    for i, word in enumerate(user_query.words):
+        clause = _word_query(word, locale, lexicon)
+        options = ([clause] if clause is not None else []) + for_word[i]
+        if options:
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+    partial = user_query.partial
+    if partial:
+        options = []
+        whole = _word_query(partial, locale, lexicon, correct=False)
+        if whole is not None:
+            options.append(whole)
+        if len(partial) >= EDGE_MIN:
+            beginning = partial[:EDGE_MAX]
+            options.append(query.Term("typing", beginning, boost=TYPING_WEIGHT))
+            if lexicon is not None and beginning not in lexicon.beginnings:
+                for correction in lexicon.beginnings.corrections(beginning):
+                    boost = TYPING_WEIGHT * CORRECTION_WEIGHT / correction.edits
+                    options.append(query.Term("typing", correction.word, boost=boost))
+        options += for_word[len(words) - 1]
+        if options:
+            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+    asked = len(clauses)
+    clauses += for_words
+    if not clauses:
+        return None
+    if len(clauses) == 1:
+        return clauses[0]
+    # A rule for several words stands in for them: it adds to the count of
+    # words matched, not to the count of words asked for.
+    return Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
+
+
+def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):
+    """(start, end, query) of each synonym rule that applies, by term position."""
+    terms = tuple(t for word in words for t in ranked_terms(word, locale))
+    for start, end, alternatives in synonyms_for(locale).expansions(terms):
+        options = [
+            query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
+            for alt in alternatives
+        ]
+        yield start, end, query.Or(options, boost=SYNONYM_WEIGHT)
+
+
+def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool = True) -> query.Query | None:
+    terms = ranked_terms(word, locale)
+    if not terms:
+        return None
+    options = [_word_clause(terms, lexicon=lexicon)]
+    if lexicon is not None and word in lexicon.words:
+        # The customer's exact word form counts beside its stem: "facture"
+        # (invoice) before "facturation" (billing), though both stem alike.
+        options = [query.Or([options[0], query.Term("words", word, boost=EXACT_WEIGHT)])]
+    if lexicon is not None and not lexicon.knows(word, locale):
+        parts = lexicon.words.compound_parts(word, language_of(locale))
+        if parts:
+            part_clauses = [_word_clause(ranked_terms(part, locale), lexicon=lexicon) for part in parts]
+            options.append(query.And(part_clauses, boost=COMPOUND_WEIGHT))
+        if correct:
+            for correction in lexicon.words.corrections(word):
+                corrected = ranked_terms(correction.word, locale)
+                if corrected and corrected != terms:
+                    options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
+    return query.Or(options) if len(options) > 1 else options[0]
+
+
+def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
+    """One customer word, matched in every field at that field's weight.
+
+    With a ``lexicon``, fields that lack a term are not asked for it (an
+    absent term still costs a dictionary lookup per field).
+    """
+    return query.Or(
+        [
+            query.Term(field, term, boost=weight * boost)
+            for term in terms
+            for field, weight in FIELD_WEIGHTS.items()
+            if lexicon is None or term in lexicon.field_terms[field]
+        ]
+    )
