@@ -19,7 +19,7 @@ from .admin import PERIODS, article_titles, bp, staff_required
 from .charts import bar_chart, column_chart
 from .extensions import database
 from .forms import KIND_LABELS
-from .pages import CATEGORY_NAMES
+from .pages import categories
 
 DEFAULT_PERIOD = "30d"
 FUNNEL_LABELS = {
@@ -41,7 +41,7 @@ def report_filters() -> tuple[reports.Filters, dict]:
     args = request.args
     period = args.get("period") if args.get("period") in PERIODS else DEFAULT_PERIOD
     locale = args.get("locale") if args.get("locale") in current_app.config["LOCALES"] else ""
-    category = args.get("category") if args.get("category") in CATEGORY_NAMES else ""
+    category = args.get("category") if args.get("category") in categories().ids else ""
     chosen = {"period": period, "locale": locale, "category": category}
     days = dt.timedelta(days=int(period.removesuffix("d")))
     return reports.Filters.since(days, locale=locale, category=category), chosen
@@ -70,7 +70,7 @@ def report():
     for row in result.zero_result_queries:
         zero_by_locale.setdefault(row["locale"], []).append(row)
     return render_template(
-        "admin/report.html", report=result, chosen=chosen, periods=PERIODS, categories=CATEGORY_NAMES,
+        "admin/report.html", report=result, chosen=chosen, periods=PERIODS, categories=categories().ids,
         funnel=funnel, funnel_chart=bar_chart(funnel), daily_chart=column_chart(result.daily, DAILY_SERIES),
         zero_by_locale=sorted(zero_by_locale.items()), titles=article_titles(ids), kind_labels=KIND_LABELS, csv_args={k: v for k, v in chosen.items() if v},
     )
