@@ -333,7 +333,7 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     # The app makes the articles' URLs, as for the API.
     with create_app().test_request_context():
         try:
-            body = suggest_body(search_index(), text, lang, limit)
+            body = suggest_body(search_index(), text, lang, limit, typing=False)
         except IndexNotBuilt as exc:
             raise click.ClickException(str(exc)) from None
     if as_json:
@@ -354,15 +354,17 @@ def search(text: str, lang: str | None, limit: int, as_json: bool):
     help="Which queries to score: those used while tuning (dev), the held-out ones, or all.",
 )
 @click.option("--misses", is_flag=True, help="Also list the queries whose expected article was not ranked first.")
-def eval_command(files: tuple[str, ...], split: str, misses: bool):
+@click.option("--grid", is_flag=True, help="Also print MRR@5 and recall@5 per locale and kind as Markdown tables.")
+def eval_command(files: tuple[str, ...], split: str, misses: bool, grid: bool):
     """Score the search on judged queries in FILES (tab-separated).
 
     Each line gives a locale, a kind of query, a split (dev or heldout), the
     id of the article that answers it, and the query. The articles of
     KB_ARTICLES_DIR are indexed twice in a temporary folder, once with the
-    help center's search and once with plain Whoosh (StandardAnalyzer, no
-    tuning), and MRR@5 and recall@5 are printed for both, per locale and per
-    kind, with the median time per query.
+    help center's search and once with plain Whoosh (the language's analyzer
+    with accent folding, title x3, words joined by OR), and MRR@5 and
+    recall@5 are printed for both, per locale and per kind, with the median
+    time per query.
     """
     from search.evaluation import QueryFileError, evaluate, read_queries
 
@@ -384,6 +386,8 @@ def eval_command(files: tuple[str, ...], split: str, misses: bool):
     except QueryFileError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(report.table())
+    if grid:
+        click.echo("\n" + report.grid("mrr") + "\n\n" + report.grid("recall"))
     if misses:
         click.echo("\nnot first (tuned):")
         for judgement, ids in report.misses:

@@ -8,9 +8,10 @@ Query files are tab-separated, one query a line, with a header line::
 partial typing, typo, question in another language...), ``split`` is ``dev``
 for queries looked at while tuning and ``heldout`` for the others.
 
-Both searches index the same articles, in the same run, into a temporary
-folder; the baseline is Whoosh as it comes (StandardAnalyzer, title and body,
-words joined by OR, page locale only).
+Every system indexes the same articles, in the same run, into a temporary
+folder: kb, plain Whoosh (the language's analyzer with accent folding, title
+×3, words joined by OR, page locale only) and any peers the caller adds
+(``benchmarks/helpcorpus_eval.py`` adds SQLite FTS5 and tantivy).
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ import statistics
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from whoosh import fields, index, qparser
-from whoosh.analysis import StandardAnalyzer
+from whoosh.analysis import CharsetFilter, LanguageAnalyzer, StandardAnalyzer
+from whoosh.support.charset import accent_map
 
 from kb.articles import ArticleSet
 
+from .analysis import language_of
 from .indexing import build_index
 from .service import SearchIndex
 
@@ -84,25 +87,48 @@ def reciprocal_rank(ranked_ids: Sequence[str], expected: str, cutoff: int = CUTO
 
 
 class BaselineSearch:
-    """Plain Whoosh: StandardAnalyzer on title and body, the query parser with OR."""
+    """Plain Whoosh, as a careful newcomer would set it up: the language's own
+    ``LanguageAnalyzer`` (stop words, Snowball stemming) with accent folding,
+    title weighted ×3, body, the query parser joining words with OR; the page
+    locale only."""
 
-    def __init__(self, articles: ArticleSet, index_dir: Path, locales: Iterable[str]):
-        schema = fields.Schema(
-            id=fields.ID(stored=True, unique=True),
-            title=fields.TEXT(analyzer=StandardAnalyzer()),
-            body=fields.TEXT(analyzer=StandardAnalyzer()),
-        )
+    name = "whoosh"
+
+    def __init__(self, index_dir: Path, locales: Iterable[str]):
+        self.index_dir = Path(index_dir)
+        self.locales = tuple(locales)
         self.searchers = {}
         self.parsers = {}
-        for locale in locales:
-            folder = index_dir / locale
+
+    @staticmethod
+    def _analyzer(locale: str):
+        language = language_of(locale)
+        try:
+            analyzer = LanguageAnalyzer(language)
+        except NotImplementedError:
+            analyzer = StandardAnalyzer()
+        return analyzer | CharsetFilter(accent_map)
+
+    def build(self, articles: ArticleSet) -> None:
+        for locale in self.locales:
+            analyzer = self._analyzer(locale)
+            schema = fields.Schema(
+                id=fields.ID(stored=True, unique=True),
+                title=fields.TEXT(analyzer=analyzer, field_boost=3.0),
+                body=fields.TEXT(analyzer=analyzer),
+            )
+            folder = self.index_dir / locale
             folder.mkdir(parents=True)
             ix = index.create_in(str(folder), schema)
             with ix.writer() as writer:
                 for article in articles.in_locale(locale):
                     writer.add_document(id=article.id, title=article.title, body=article.text)
+
+    def open(self) -> None:
+        for locale in self.locales:
+            ix = index.open_dir(str(self.index_dir / locale))
             self.searchers[locale] = ix.searcher()
-            self.parsers[locale] = qparser.MultifieldParser(["title", "body"], schema, group=qparser.OrGroup)
+            self.parsers[locale] = qparser.MultifieldParser(["title", "body"], ix.schema, group=qparser.OrGroup)
 
     def search(self, text: str, locale: str, limit: int) -> list[str]:
         whoosh_query = self.parsers[locale].parse(text)
@@ -111,6 +137,31 @@ class BaselineSearch:
     def close(self):
         for searcher in self.searchers.values():
             searcher.close()
+
+
+class TunedSearch:
+    """The help center's own search (search.indexing and search.service)."""
+
+    name = "kb"
+
+    def __init__(self, index_dir: Path, locales: Iterable[str], default_locale: str, scorer: str = "arrays"):
+        self.index_dir = Path(index_dir)
+        self.locales = tuple(locales)
+        self.default_locale = default_locale
+        self.scorer = scorer
+        self.index = None
+
+    def build(self, articles: ArticleSet) -> None:
+        build_index(articles, self.index_dir, self.locales)
+
+    def open(self) -> None:
+        self.index = SearchIndex(self.index_dir, self.locales, self.default_locale, scorer=self.scorer)
+
+    def search(self, text: str, locale: str, limit: int) -> list[str]:
+        return [h.id for h in self.index.search(text, locale, limit, snippets=False)]
+
+    def close(self):
+        self.index.close()
 
 
 @dataclasses.dataclass
@@ -131,27 +182,56 @@ class Scores:
         return statistics.fmean(rr > 0 for rr in self.reciprocal_ranks) if self.reciprocal_ranks else 0.0
 
 
+GROUP_ORDER = ("all", "locale", "kind", "locale×kind")
+
+
 @dataclasses.dataclass
 class Report:
-    # (system, group) -> Scores; groups are ("all", "all"), ("locale", x), ("kind", x)
+    # (system, dimension, group) -> Scores; dimensions are "all", "locale",
+    # "kind" and "locale×kind" (group "de/question")
     scores: dict[tuple[str, str, str], Scores]
     misses: list[tuple[Judgement, list[str]]]
     count: int
+    systems: tuple[str, ...] = ("kb", "whoosh")
 
-    def table(self) -> str:
-        """The figures as a fixed-width table, tuned beside baseline."""
-        lines = [
-            f"{'group':<18}{'n':>4}  {'MRR@5 tuned':>11} {'base':>6}  {'R@5 tuned':>9} {'base':>6}  {'ms tuned':>8} {'base':>6}"
-        ]
-        groups = sorted({(dim, name) for (_, dim, name) in self.scores}, key=lambda g: ("all", "locale", "kind").index(g[0]))
-        for dim, name in groups:
-            tuned, base = self.scores[("tuned", dim, name)], self.scores[("baseline", dim, name)]
+    def _groups(self, dimensions):
+        found = {(dim, name) for (_, dim, name) in self.scores if dim in dimensions}
+        return sorted(found, key=lambda g: (GROUP_ORDER.index(g[0]), g[1]))
+
+    def table(self, dimensions: Sequence[str] = ("all", "locale", "kind")) -> str:
+        """MRR@5, recall@5 and median milliseconds per group, one column per system (kb first)."""
+        width = max(6, *(len(s) for s in self.systems)) + 1
+        names = "".join(f"{s:>{width}}" for s in self.systems)
+        lines = [f"{'':<22}{'':>5}  MRR@5{' ' * (width * len(self.systems) - 5)}  R@5{' ' * (width * len(self.systems) - 3)}  ms",
+                 f"{'group':<22}{'n':>5}  {names}  {names}  {names}"]
+        for dim, name in self._groups(dimensions):
+            row = [self.scores[(system, dim, name)] for system in self.systems]
             label = "all" if dim == "all" else f"{dim} {name}"
             lines.append(
-                f"{label:<18}{len(tuned.reciprocal_ranks):>4}  {tuned.mrr:>11.3f} {base.mrr:>6.3f}  "
-                f"{tuned.recall:>9.3f} {base.recall:>6.3f}  "
-                f"{statistics.median(tuned.seconds) * 1000:>8.2f} {statistics.median(base.seconds) * 1000:>6.2f}"
+                f"{label:<22}{len(row[0].reciprocal_ranks):>5}  "
+                + "".join(f"{s.mrr:>{width}.3f}" for s in row) + "  "
+                + "".join(f"{s.recall:>{width}.3f}" for s in row) + "  "
+                + "".join(f"{statistics.median(s.seconds) * 1000:>{width}.2f}" for s in row)
             )
+        return "\n".join(lines)
+
+    def grid(self, metric: str = "mrr") -> str:
+        """A Markdown table locale × kind, each cell "kb / peer / peer...", best peer marked."""
+        kinds = sorted({name.split("/")[1] for (_, dim, name) in self.scores if dim == "locale×kind"})
+        locales = sorted({name.split("/")[0] for (_, dim, name) in self.scores if dim == "locale×kind"})
+        lines = [f"| {metric} ({' / '.join(self.systems)}) | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+        for locale in locales + ["all"]:
+            cells = []
+            for kind in kinds:
+                key = ("kind", kind) if locale == "all" else ("locale×kind", f"{locale}/{kind}")
+                row = [self.scores.get((system, *key)) for system in self.systems]
+                if row[0] is None:
+                    cells.append("")
+                    continue
+                values = [getattr(s, metric) for s in row]
+                text = " / ".join(f"{v:.2f}" for v in values)
+                cells.append(f"**{text}**" if values[0] > max(values[1:], default=-1) else text)
+            lines.append(f"| {locale} | " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
 
@@ -162,36 +242,54 @@ def evaluate(
     judgements: Sequence[Judgement],
     *,
     progress: Callable[[str], None] | None = None,
+    peers: Mapping[str, Callable[[Path], object]] | None = None,
     scorer: str = "arrays",
 ) -> Report:
-    """Index ``articles`` twice (tuned and baseline) and score every judgement on both."""
+    """Index ``articles`` with kb, plain Whoosh and any ``peers``, and score every judgement on each.
+
+    A peer is made from a folder by its factory, and has ``build(articles)``,
+    ``open()`` and ``search(text, locale, limit) -> [ids]`` (``close()`` if it
+    needs one).
+    """
     scores: dict[tuple[str, str, str], Scores] = defaultdict(Scores)
     misses = []
+    factories = {
+        "kb": lambda root: TunedSearch(root, locales, default_locale, scorer),
+        "whoosh": lambda root: BaselineSearch(root, locales),
+        **(peers or {}),
+    }
+    for judgement in judgements:
+        if judgement.locale not in locales:
+            raise QueryFileError(f"query {judgement.query!r}: locale {judgement.locale!r} is not configured")
     with tempfile.TemporaryDirectory(prefix="kb-eval-") as temporary:
-        root = Path(temporary)
-        build_index(articles, root / "tuned", locales)
-        tuned = SearchIndex(root / "tuned", locales, default_locale, scorer=scorer)
-        baseline = BaselineSearch(articles, root / "baseline", locales)
-        systems = {
-            "tuned": lambda j: [h.id for h in tuned.search(j.query, j.locale, CUTOFF)],
-            "baseline": lambda j: baseline.search(j.query, j.locale, CUTOFF),
-        }
-        if progress:
-            progress(f"indexed {len(articles.articles)} articles twice; running {len(judgements)} queries")
+        systems = {}
         try:
+            for name, factory in factories.items():
+                started = time.perf_counter()
+                system = factory(Path(temporary) / name)
+                system.build(articles)
+                system.open()
+                systems[name] = system
+                if progress:
+                    progress(f"{name}: indexed {len(articles.articles)} articles in {time.perf_counter() - started:.1f} s")
             for judgement in judgements:
-                if judgement.locale not in locales:
-                    raise QueryFileError(f"query {judgement.query!r}: locale {judgement.locale!r} is not configured")
-                for system, run in systems.items():
+                for name, system in systems.items():
                     started = time.perf_counter()
-                    ids = run(judgement)
+                    ids = system.search(judgement.query, judgement.locale, CUTOFF)
                     elapsed = time.perf_counter() - started
                     rr = reciprocal_rank(ids, judgement.expected)
-                    for group in (("all", "all"), ("locale", judgement.locale), ("kind", judgement.kind)):
-                        scores[(system, *group)].add(rr, elapsed)
-                    if system == "tuned" and rr < 1.0:
+                    for group in (
+                        ("all", "all"),
+                        ("locale", judgement.locale),
+                        ("kind", judgement.kind),
+                        ("locale×kind", f"{judgement.locale}/{judgement.kind}"),
+                    ):
+                        scores[(name, *group)].add(rr, elapsed)
+                    if name == "kb" and rr < 1.0:
                         misses.append((judgement, ids))
         finally:
-            baseline.close()
-            tuned.close()
-    return Report(dict(scores), misses, len(judgements))
+            for system in systems.values():
+                close = getattr(system, "close", None)
+                if close:
+                    close()
+    return Report(dict(scores), misses, len(judgements), tuple(factories))

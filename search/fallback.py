@@ -18,6 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from whoosh import query
 
 from .analysis import language_of, word_analyzer
+from .function_words import is_function_word
 from .language import guess_language
 from .queries import Lexicon, clean_text, split_query
 from .vocabulary import allowed_edits
@@ -117,17 +118,27 @@ def locales_knowing(text: str, locales: Sequence[str], exclude: str, lexicon_of:
     return [other for _, _, other in sorted(counts)]
 
 
-def corrected_text(text: str, locale: str, lexicon: Lexicon) -> str | None:
+def corrected_text(text: str, locale: str, lexicon: Lexicon, *, typing: bool = False) -> str | None:
     """``text`` with every word the index does not know replaced by the closest,
     most common word of the locale's articles, or None when no word changed.
 
     This allows one edit more than the silent correction of a search, and any
-    first letter: it is offered when a search found nothing.
+    first letter: it is offered when a search found nothing. Function words
+    are never corrected ("how" is not a misspelt "show"), and with ``typing``
+    neither is the word still being typed.
     """
+    user_query = split_query(text, locale)
+    words = user_query.all_words
     corrected, changed = [], False
-    for word in split_query(text, locale).all_words:
+    for position, word in enumerate(words):
         replacement = word
-        if len(word) >= MIN_CORRECTED_CHARS and not lexicon.knows(word, locale):
+        being_typed = typing and user_query.partial is not None and position == len(words) - 1
+        if (
+            len(word) >= MIN_CORRECTED_CHARS
+            and not being_typed
+            and not is_function_word(word, locale)
+            and not lexicon.knows(word, locale)
+        ):
             options = lexicon.words.corrections(
                 word, max_edits=allowed_edits(word) + EXTRA_EDITS, limit=1, same_first_letter=False
             )

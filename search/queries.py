@@ -20,6 +20,7 @@ from whoosh import query
 from kb.text import CONTROL_CHARACTERS
 
 from .analysis import EDGE_MAX, EDGE_MIN, language_of, prefix_analyzer, ranked_terms
+from .function_words import is_function_word
 from .scoring import Coordinated
 from .synonyms import synonyms_for
 from .vocabulary import Vocabulary
@@ -34,7 +35,11 @@ TYPING_WEIGHT = 3.0
 # An article using the customer's very word form, not just its stem.
 EXACT_WEIGHT = 1.0
 # Documents matching more of the customer's words rise (coordination bonus).
-COORDINATION = 0.9
+# 1.0: the score times the share of words matched (0.9 before the LibreOffice
+# help corpus, where 1.0 was better in every locale: docs/search.md).
+COORDINATION = 1.0
+# Question and function words beside other words (search/function_words.py).
+FUNCTION_WEIGHT = 0.2
 # A word the index does not know also searches its corrections, lower than
 # any exact match: the weight is divided by the number of edits.
 CORRECTION_WEIGHT = 0.5
@@ -155,12 +160,20 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
             for_word[covered.pop()].append(clause)
         else:
             for_words.append(clause)
-    clauses = []
+    clauses, function_clauses = [], []
+    # Question and function words ("how", "do", "comment", "wie") do not say
+    # what the text is about: beside other words they only add a little and
+    # are not counted as words the article should match.
+    weaken = any(not is_function_word(word, locale) for word in words)
     for i, word in enumerate(user_query.words):
         clause = _word_query(word, locale, lexicon)
         options = ([clause] if clause is not None else []) + for_word[i]
         if options:
-            clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
+            clause = query.DisjunctionMax(options) if len(options) > 1 else options[0]
+            if weaken and is_function_word(word, locale):
+                function_clauses.append(clause)
+            else:
+                clauses.append(clause)
     partial = user_query.partial
     if partial:
         options = []
@@ -179,13 +192,24 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
             clauses.append(query.DisjunctionMax(options) if len(options) > 1 else options[0])
     asked = len(clauses)
     clauses += for_words
+    # Function words are summed at their weight, never counted for coordination.
+    weak = [_scaled(clause, FUNCTION_WEIGHT) for clause in function_clauses]
     if not clauses:
-        return None
-    if len(clauses) == 1:
-        return clauses[0]
+        return query.Or(weak) if len(weak) > 1 else (weak[0] if weak else None)
     # A rule for several words stands in for them: it adds to the count of
     # words matched, not to the count of words asked for.
-    return Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
+    coordinated = clauses[0] if len(clauses) == 1 else Coordinated(clauses, asked=max(asked, 1), scale=COORDINATION)
+    return query.Or([coordinated, *weak]) if weak else coordinated
+
+
+def _scaled(q: query.Query, factor: float) -> query.Query:
+    """``q`` with every term's boost multiplied by ``factor`` (its score scales alike).
+
+    On the terms, not on the compound: Whoosh ignores the boost of a compound of one part.
+    """
+    if isinstance(q, query.Term):
+        return query.Term(q.fieldname, q.text, boost=q.boost * factor)
+    return type(q)([_scaled(sub, factor) for sub in q.subqueries], boost=q.boost)
 
 
 def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):
@@ -193,7 +217,7 @@ def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None)
     terms = tuple(t for word in words for t in ranked_terms(word, locale))
     for start, end, alternatives in synonyms_for(locale).expansions(terms):
         options = [
-            query.And([_word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else _word_clause(alt, lexicon=lexicon)
+            query.And([word_clause((t,), lexicon=lexicon) for t in alt]) if len(alt) > 1 else word_clause(alt, lexicon=lexicon)
             for alt in alternatives
         ]
         yield start, end, query.Or(options, boost=SYNONYM_WEIGHT)
@@ -203,7 +227,7 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
     terms = ranked_terms(word, locale)
     if not terms:
         return None
-    options = [_word_clause(terms, lexicon=lexicon)]
+    options = [word_clause(terms, lexicon=lexicon)]
     if lexicon is not None and word in lexicon.words:
         # The customer's exact word form counts beside its stem: "facture"
         # (invoice) before "facturation" (billing), though both stem alike.
@@ -211,17 +235,17 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
     if lexicon is not None and not lexicon.knows(word, locale):
         parts = lexicon.words.compound_parts(word, language_of(locale))
         if parts:
-            part_clauses = [_word_clause(ranked_terms(part, locale), lexicon=lexicon) for part in parts]
+            part_clauses = [word_clause(ranked_terms(part, locale), lexicon=lexicon) for part in parts]
             options.append(query.And(part_clauses, boost=COMPOUND_WEIGHT))
         if correct:
             for correction in lexicon.words.corrections(word):
                 corrected = ranked_terms(correction.word, locale)
                 if corrected and corrected != terms:
-                    options.append(_word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
+                    options.append(word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
     return query.Or(options) if len(options) > 1 else options[0]
 
 
-def _word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
+def word_clause(terms: Sequence[str], boost: float = 1.0, lexicon: Lexicon | None = None) -> query.Query:
     """One customer word, matched in every field at that field's weight.
 
     With a ``lexicon``, fields that lack a term are not asked for it (an

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from whoosh import index, query
 
+from .analysis import language_of, text_analyzer
+from .crosslang import WordTranslations, headings_by_id, learn_from_documents, translated_query
 from .fallback import (
     FALLBACK_WEIGHT,
     OTHER_LANGUAGE_WEIGHT,
@@ -29,6 +31,7 @@ from .indexing import current_generation, generation_path
 from .queries import Lexicon, UserQuery, build_query, clean_text, split_query
 from .scoring import SCORERS, ArrayScorer, TermCache, WhooshScorer
 from .snippets import make_snippet
+from .typing import earlier_texts
 
 MAX_LIMIT = 20
 # Answers kept per process for the generation being served; a new
@@ -36,6 +39,10 @@ MAX_LIMIT = 20
 RESULT_CACHE_SIZE = 2048
 # Outdated translations rank below up-to-date ones of similar relevance.
 OUTDATED_WEIGHT = 0.85
+# Articles found through translated words weigh like the fallback's own finds
+# (0.8 of it: crosslang 0.348 on the corpus's dev part, 1.0: 0.416, with
+# keyword queries 0.750 -> 0.749; docs/search.md).
+TRANSLATED_WEIGHT = 1.0
 # Candidates fetched beyond the limit, so that re-weighting can reorder them.
 OVERFETCH = 5
 # Stored fields a listing of articles leaves out (the big ones).
@@ -120,6 +127,8 @@ class OpenGeneration:
     lexicons: dict[str, Lexicon] = dataclasses.field(default_factory=dict)
     fallback_plans: dict[str, tuple[FallbackStep, ...]] = dataclasses.field(default_factory=dict)
     listings: dict[str, list[dict]] = dataclasses.field(default_factory=dict)
+    headings: dict[str, dict] = dataclasses.field(default_factory=dict)
+    translations: dict[tuple[str, str], WordTranslations] = dataclasses.field(default_factory=dict)
     results: collections.OrderedDict = dataclasses.field(default_factory=collections.OrderedDict)
 
     def lexicon(self, locale: str) -> Lexicon | None:
@@ -131,6 +140,22 @@ class OpenGeneration:
                 return None
             lexicon = self.lexicons[locale] = Lexicon.read(searcher.reader())
         return lexicon
+
+    def translations_between(self, source: str, target: str) -> WordTranslations:
+        """Word translations from ``source`` to ``target``, learnt on first use
+        from the titles and headings of the articles both have (search/crosslang.py)."""
+        learnt = self.translations.get((source, target))
+        if learnt is None:
+            for locale in (source, target):
+                if locale not in self.headings:
+                    self.headings[locale] = headings_by_id(self.searchers[locale].reader())
+            learnt = self.translations[(source, target)] = learn_from_documents(
+                self.headings[source],
+                self.headings[target],
+                lambda text: [t.text for t in text_analyzer(source)(text)],
+                lambda text: [t.text for t in text_analyzer(target)(text)],
+            )
+        return learnt
 
     def close(self) -> None:
         for searcher in self.searchers.values():
@@ -215,12 +240,15 @@ class SearchIndex:
                 self._open = None
 
     def warm_up(self) -> None:
-        """Open the searchers and read every locale's lexicon now, not on a customer's first query."""
+        """Open the searchers, read every locale's lexicon and learn the word
+        translations the fallback needs now, not on a customer's first query."""
         with self._lock:
             opened = self._current()
             for locale in self.locales:
                 opened.lexicon(locale)
-                self._fallback_plan(opened, locale)
+                for step in self._fallback_plan(opened, locale):
+                    if language_of(step.locale) != language_of(locale):
+                        opened.translations_between(locale, step.locale)
 
     @property
     def generation(self) -> str:
@@ -255,13 +283,17 @@ class SearchIndex:
                     cache.popitem(last=False)
             return hits
 
-    def suggest(self, text: str, locale: str, limit: int = 5) -> Suggestions:
-        """The suggestions for ``text`` (none for blank text), with a "did you mean" when nothing matched."""
+    def suggest(self, text: str, locale: str, limit: int = 5, *, typing: bool = True) -> Suggestions:
+        """The suggestions for ``text`` (none for blank text), with a "did you mean" when nothing matched.
+
+        With ``typing`` (the customer is still typing), the last word is not
+        corrected unless a space follows it (see :meth:`did_you_mean`).
+        """
         self._check_locale(locale)
         if not text.strip():
             return Suggestions([])
         hits = self.search(text, locale, limit)
-        return Suggestions(hits, None if hits else self.did_you_mean(text, locale))
+        return Suggestions(hits, None if hits else self.did_you_mean(text, locale, typing=typing))
 
     def search_page(self, text: str, locale: str, page: int, per_page: int = 10, max_results: int = 100) -> tuple[list[Hit], int]:
         """One page of the best ``max_results`` articles, and how many there are.
@@ -274,18 +306,23 @@ class SearchIndex:
         start = (max(1, page) - 1) * per_page
         return [c.hit() for c in ranked[start : start + per_page]], len(ranked)
 
-    def did_you_mean(self, text: str, locale: str) -> str | None:
+    def did_you_mean(self, text: str, locale: str, *, typing: bool = False) -> str | None:
         """A corrected version of ``text`` that finds articles, or None.
 
         Meant for when a search found nothing (see
         :func:`~search.fallback.corrected_text`); the correction is offered
-        only if it finds something.
+        only if it finds something. With ``typing``, the last word is left
+        as typed unless a space follows it: it is not finished yet.
         """
         self._check_locale(locale)
         with self._lock:
-            lexicon = self._current().lexicon(locale)
-            suggestion = corrected_text(text, locale, lexicon) if lexicon is not None else None
-            return suggestion if suggestion and self.search(suggestion + " ", locale, 1) else None
+            opened = self._current()
+            lexicon = opened.lexicon(locale)
+            suggestion = corrected_text(text, locale, lexicon, typing=typing) if lexicon is not None else None
+            if not suggestion:
+                return None
+            unfinished = typing and split_query(text, locale).partial is not None
+            return suggestion if self._found(opened, suggestion if unfinished else suggestion + " ", locale, 1) else None
 
     def _check_locale(self, locale: str) -> None:
         if locale not in self.locales:
@@ -294,12 +331,12 @@ class SearchIndex:
     def _ranked(self, opened: OpenGeneration, text: str, locale: str, limit: int) -> list[Candidate]:
         """The best ``limit`` candidates (stored fields and scores, no snippets)."""
         fetch = limit + OVERFETCH
-        found = self._candidates(opened, text, locale, fetch, weight=1.0)
-        for step in self._fallback_plan(opened, locale):
-            found += self._candidates(opened, text, step.locale, fetch, weight=FALLBACK_WEIGHT, mask=step.mask, page=locale)
-        other = other_language(text, locale, self.locales, opened.searchers, opened.lexicon)
-        if other is not None:
-            found += self._candidates(opened, text, other, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        found = self._found(opened, text, locale, fetch)
+        # A keystroke never empties the list: fall back on what was typed a moment ago.
+        for earlier in earlier_texts(clean_text(text)) if not found else ():
+            found = self._found(opened, earlier, locale, fetch)
+            if found:
+                break
         if not found:
             # Nothing at all: a word or two of another language is too short
             # to identify, but the other indexes' words can tell.
@@ -311,6 +348,30 @@ class SearchIndex:
             if kept is None or candidate.score > kept.score:
                 best[candidate.id] = candidate
         return sorted(best.values(), key=lambda c: c.score, reverse=True)[:limit]
+
+    def _found(self, opened: OpenGeneration, text: str, locale: str, fetch: int) -> list[Candidate]:
+        """Candidates of the page locale, of its missing articles' other versions
+        (searched with the text and with its words translated) and, for text
+        clearly in another language, of that language."""
+        found = self._candidates(opened, text, locale, fetch, weight=1.0)
+        for step in self._fallback_plan(opened, locale):
+            found += self._candidates(opened, text, step.locale, fetch, weight=FALLBACK_WEIGHT, mask=step.mask, page=locale)
+            if language_of(step.locale) != language_of(locale):
+                translated = translated_query(
+                    split_query(text, locale),
+                    locale,
+                    step.locale,
+                    opened.translations_between(locale, step.locale),
+                    opened.lexicon(step.locale),
+                )
+                found += self._candidates(
+                    opened, text, step.locale, fetch, weight=FALLBACK_WEIGHT * TRANSLATED_WEIGHT,
+                    mask=step.mask, page=locale, whoosh_query=translated,
+                )
+        other = other_language(text, locale, self.locales, opened.searchers, opened.lexicon)
+        if other is not None:
+            found += self._candidates(opened, text, other, fetch, weight=OTHER_LANGUAGE_WEIGHT)
+        return found
 
     def _fallback_plan(self, opened: OpenGeneration, locale: str) -> tuple[FallbackStep, ...]:
         plan = opened.fallback_plans.get(locale)
@@ -329,14 +390,17 @@ class SearchIndex:
         weight: float,
         mask: query.Query | None = None,
         page: str | None = None,
+        whoosh_query: query.Query | None | bool = False,
     ) -> list[Candidate]:
         """Candidates from one locale's index, with weighted scores; ``page`` is
-        the page's locale when they stand in for articles it lacks."""
+        the page's locale when they stand in for articles it lacks. A
+        ``whoosh_query`` given is searched instead of ``text``'s own."""
         searcher = opened.searchers.get(index_locale)
         if searcher is None:
             return []
         user_query = split_query(text, index_locale)
-        whoosh_query = build_query(user_query, index_locale, opened.lexicon(index_locale))
+        if whoosh_query is False:
+            whoosh_query = build_query(user_query, index_locale, opened.lexicon(index_locale))
         if whoosh_query is None:
             return []
         matched_terms = frozenset(whoosh_query.iter_all_terms())

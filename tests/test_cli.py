@@ -83,6 +83,10 @@ def test_eval_prints_tuned_and_baseline_figures(runner, tmp_path):
     assert lines["kind typo"][-6:-4] == ["1.000", "0.000"]
     heldout = runner.invoke(main, ["eval", str(queries), "--split", "heldout"])
     assert "locale en" not in heldout.stdout and "locale fr" in heldout.stdout
+    grid = runner.invoke(main, ["eval", str(queries), "--grid"]).stdout
+    # Locale × kind, each cell "kb / whoosh", bold where kb is ahead.
+    assert "| mrr (kb / whoosh) | partial | typo |" in grid
+    assert "| en |  | **1.00 / 0.00** |" in grid
 
 
 def test_eval_names_the_bad_line_of_a_query_file(runner, tmp_path):

@@ -24,7 +24,14 @@ def _whoosh_comparable(q: query.Query) -> query.Query:
     if isinstance(q, query.compound.CompoundQuery) and len(q.subqueries) == 1:
         return _whoosh_comparable(q.subqueries[0])
     if isinstance(q, (query.Or, query.DisjunctionMax)):
-        return query.Or([_whoosh_comparable(s) for s in q.subqueries], boost=q.boost)
+        # A sum of sums is one sum: flattened, because Whoosh's union matcher
+        # loses documents of an Or nested in an Or beside empty parts (seen on
+        # "I forgot my password or can't log in" with weak function words).
+        parts = []
+        for sub in map(_whoosh_comparable, q.subqueries):
+            nested = isinstance(sub, query.Or) and sub.boost == 1.0 and q.boost == 1.0
+            parts.extend(sub.subqueries if nested else [sub])
+        return query.Or(parts, boost=q.boost)
     if isinstance(q, query.And):
         return query.And([_whoosh_comparable(s) for s in q.subqueries], boost=q.boost)
     return q

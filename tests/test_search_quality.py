@@ -70,7 +70,7 @@ def test_did_you_mean_when_nothing_matches(demo_search, client):
     assert demo_search.search("paswrd", "en") == []
     assert demo_search.did_you_mean("paswrd", "en") == "password"
     assert demo_search.did_you_mean("xqzvwk", "en") is None
-    body = client.get("/api/suggest", query_string={"q": "paswrd", "lang": "en"}).get_json()
+    body = client.get("/api/suggest", query_string={"q": "paswrd ", "lang": "en"}).get_json()
     assert body["results"] == [] and body["did_you_mean"] == "password"
     assert "did_you_mean" not in client.get("/api/suggest", query_string={"q": "password"}).get_json()
 

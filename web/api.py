@@ -103,13 +103,17 @@ def suggest():
     return jsonify(body)
 
 
-def suggest_body(index: SearchIndex, text: str, lang: str, limit: int, *, flow: str | None = None) -> dict:
+def suggest_body(
+    index: SearchIndex, text: str, lang: str, limit: int, *, typing: bool = True, flow: str | None = None
+) -> dict:
     """The answer of ``/api/suggest``, which ``kb search --json`` prints too.
 
-    Needs an application context (for the articles' URLs). With the ``flow``
-    of a contact page, the search is recorded for analytics (once per pause).
+    Needs an application context (for the articles' URLs). With ``typing``
+    (the API), "did you mean" leaves the word still being typed alone. With
+    the ``flow`` of a contact page, the search is recorded for analytics
+    (once per pause).
     """
-    suggestions = index.suggest(text, lang, limit)
+    suggestions = index.suggest(text, lang, limit, typing=typing)
     if flow:
         analytics.record_search(text, suggestions.hits, locale=lang, flow=flow)
     body = {

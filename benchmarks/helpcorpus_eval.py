@@ -1,0 +1,70 @@
+"""kb beside plain Whoosh, SQLite FTS5 and tantivy on the LibreOffice help corpus.
+
+Builds the corpus with ``helpcorpus.py`` when it is missing, indexes it with
+the four systems in one run and prints MRR@5 and recall@5 per locale and kind
+of query (Markdown tables: each cell is "kb / whoosh / sqlite-fts5 / tantivy",
+bold where kb is ahead of every peer).
+
+    python benchmarks/helpcorpus_eval.py --split dev
+    python benchmarks/helpcorpus_eval.py --split heldout
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, Fts5Engine, TantivyEngine, cpu_count_note  # noqa: F401  (sets sys.path)
+
+import helpcorpus  # noqa: E402
+from kb.articles import load_articles  # noqa: E402
+from search.evaluation import evaluate, read_queries  # noqa: E402
+
+LOCALES = tuple(helpcorpus.HELP_FOLDERS)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "benchmarks" / "results" / "helpcorpus",
+                        help="Folder written by helpcorpus.py (default: %(default)s).")
+    parser.add_argument("--split", choices=["all", "dev", "heldout"], default="dev",
+                        help="Which queries to score (default: %(default)s; tune on dev only).")
+    parser.add_argument("--locales", default=",".join(LOCALES), help="Locales to score (default: %(default)s).")
+    parser.add_argument("--kinds", default="", help="Comma-separated kinds of query to score (default: all).")
+    parser.add_argument("--no-peers", action="store_true", help="Only kb and plain Whoosh (faster while tuning).")
+    parser.add_argument("--misses", type=int, default=0, help="Print this many queries kb did not rank first.")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "queries").is_dir():
+        helpcorpus.main(["--out", str(args.corpus)])
+    wanted = set(args.locales.split(","))
+    kinds = set(filter(None, args.kinds.split(",")))
+    judgements = [
+        j
+        for path in sorted((args.corpus / "queries").glob("*.tsv"))
+        for j in read_queries(path)
+        if (args.split == "all" or j.split == args.split) and j.locale in wanted and (not kinds or j.kind in kinds)
+    ]
+    articles = load_articles(args.corpus / "articles", LOCALES, "en", jobs=2)
+    for error in articles.errors[:10]:
+        print(f"skipped {error}", file=sys.stderr)
+    peers = {} if args.no_peers else {
+        "fts5": lambda root: Fts5Engine(root / "fts5.sqlite3", LOCALES),
+        "tantivy": lambda root: TantivyEngine(root, LOCALES),
+    }
+    print(f"# {cpu_count_note()}; {len(articles.articles)} articles, {len(judgements)} {args.split} queries")
+    started = time.perf_counter()
+    report = evaluate(articles, LOCALES, "en", judgements, peers=peers, progress=lambda m: print("#", m, file=sys.stderr))
+    print(report.table())
+    print()
+    print(report.grid("mrr"))
+    print()
+    print(report.grid("recall"))
+    for judgement, ids in report.misses[: args.misses]:
+        print(f"  {judgement.locale} {judgement.kind:<9} {judgement.query!r} -> {judgement.expected}: {', '.join(ids) or 'nothing'}")
+    print(f"# {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
