@@ -10,12 +10,14 @@ are there so figures can be read as ratios on a noisy, shared machine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +29,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import frontmatter  # noqa: E402
 
 from corpus import DEFAULT_LOCALE, LOCALES, generate  # noqa: E402
+import search.changes  # noqa: E402
 from kb.articles import ArticleSet  # noqa: E402
 from search.analysis import fold, language_of, SNOWBALL_NAMES  # noqa: E402
 from search.queries import split_query  # noqa: E402
@@ -344,3 +347,28 @@ def peak_rss_kb(pid: int) -> int:
 def cpu_count_note() -> str:
     load = os.getloadavg()[0]
     return f"{os.cpu_count()} cores, load average {load:.1f} at start"
+
+
+# How update_index learns which files changed (see search/changes.py).
+DETECTIONS = {
+    "paths": "the caller names the file (kb index FILE, kb index --watch)",
+    "git": "git diff + git status (the corpus committed in its own repository)",
+    "scan": "stat every file (outside git)",
+}
+
+
+@contextlib.contextmanager
+def detection(corpus, how):
+    """Make update_index find the changed files ``how``."""
+    if how == "git" and not (corpus / ".git").exists():
+        started = time.perf_counter()
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "corpus"]):
+            subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-C", str(corpus), *args], check=True)
+        print(f"committed the corpus to git in {time.perf_counter() - started:.1f} s")
+    real = search.changes.git_snapshot
+    if how == "scan":
+        search.changes.git_snapshot = lambda root: None
+    try:
+        yield
+    finally:
+        search.changes.git_snapshot = real

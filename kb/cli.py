@@ -37,9 +37,12 @@ def main():
     """Multilingual help center: articles, search and the contact flow."""
 
 
-def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False, jobs: int = 1) -> int:
-    """Load the articles and build a new index generation; the exit status."""
-    from search.indexing import build_index, update_index
+def run_index(config: dict, *, strict: bool = False, quiet: bool = False, changed: bool = False, jobs: int = 1,
+              paths=None) -> int:
+    """Load the articles and build a new index generation; the exit status.
+
+    ``paths``, with ``changed``: the only files that may have changed."""
+    from search.indexing import build_index, git_snapshot, update_index
 
     from .articles import load_articles
 
@@ -47,15 +50,19 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
     # an instance/ folder) must not appear there.
     _articles_dir_or_exit(config)
     if changed:
-        report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"])
+        try:
+            report = update_index(config["ARTICLES_DIR"], config["INDEX_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], paths)
+        except ValueError as exc:  # a named file outside the articles folder
+            raise click.UsageError(str(exc)) from None
         errors = report.errors
     else:
         from .progress import Progress
 
         progress = None if quiet else Progress()
         try:
+            git = git_snapshot(config["ARTICLES_DIR"])  # before reading: later edits show in the next --changed
             articles = load_articles(config["ARTICLES_DIR"], config["LOCALES"], config["DEFAULT_LOCALE"], jobs=jobs, progress=progress)
-            report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs, progress=progress)
+            report = build_index(articles, config["INDEX_DIR"], config["LOCALES"], jobs=jobs, progress=progress, git=git)
         finally:
             if progress is not None:
                 progress.close()
@@ -88,7 +95,8 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @click.option(
     "--changed", is_flag=True,
-    help="Re-index only the files changed, added or removed since the last build (by mtime and size).",
+    help="Re-index only the files changed, added or removed since the last build: the FILES given, else those git "
+         "names (when the articles are in a git work tree), else those whose mtime or size changed.",
 )
 @click.option(
     "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -96,7 +104,8 @@ def run_index(config: dict, *, strict: bool = False, quiet: bool = False, change
 )
 @click.option("--watch", is_flag=True, help="Keep running: re-index the changed files whenever an article file is saved (as kb serve --reload-articles does).")
 @click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between looks at the files with --watch.")
-def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, interval: float):
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, interval: float, files: tuple[Path, ...]):
     """Build the search indexes from the article files.
 
     The new indexes are written beside the ones being served and switched to
@@ -104,19 +113,25 @@ def index(strict: bool, quiet: bool, changed: bool, jobs: int, watch: bool, inte
     be used are reported with their path and line, and skipped. With
     --changed, the new generation is the current one plus the changed
     articles (hard links to its files, never a copy), switched the same way.
+    FILES (implies --changed) are the article files an editor or a watcher
+    saw saved, added or deleted; no other file is looked at.
     """
     config = _config()
     if watch:
+        if files:
+            raise click.UsageError("--watch finds the changed files itself: give no FILES")
         watch_articles(config, interval)
         return
-    sys.exit(run_index(config, strict=strict, quiet=quiet, changed=changed, jobs=jobs))
+    sys.exit(run_index(config, strict=strict, quiet=quiet, changed=changed or bool(files), jobs=jobs,
+                       paths=list(files) if files else None))
 
 
 def watch_articles(config: dict, interval: float, stop=None) -> None:
     """Re-index whenever an article file changes, until ``stop`` is set (or Ctrl-C / SIGTERM).
 
-    Polls the files' mtimes and sizes: no extra dependency, and the same
-    comparison `kb index --changed` makes against its manifest.
+    Polls the files' mtimes and sizes (no extra dependency) and hands the
+    files it saw change to `kb index --changed FILE...`, which then looks at
+    nothing else.
     """
     import signal
     import threading
@@ -136,7 +151,8 @@ def watch_articles(config: dict, interval: float, stop=None) -> None:
             if snapshot != seen:
                 if seen is not None:
                     click.echo(time.strftime("%H:%M:%S ") + "articles changed: re-indexing")
-                run_index(config, changed=True)
+                paths = None if seen is None else sorted(p for p in seen.keys() | snapshot.keys() if seen.get(p) != snapshot.get(p))
+                run_index(config, changed=True, paths=paths)
                 seen = snapshot
             stop.wait(interval)
     except KeyboardInterrupt:

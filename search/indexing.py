@@ -20,11 +20,14 @@ existing file: a commit writes segments under new random names and a new
 table of contents (``_MAIN_<n>.toc``, renamed into place), and records
 deletions in that table of contents, so the previous generation's files (the
 same inodes) stay exactly as its readers expect. ``update_index`` checks it
-after each commit all the same. Each generation keeps a ``manifest.pickle`` of
-the article files it was built from (path, locale, id, mtime, size) and, for
+after each commit all the same. Each generation keeps a manifest
+(``search/manifest.py``) of the article files it was built from (path,
+locale, id, mtime, size), the git commit they were compared with and, for
 locales whose compounds are split, how many articles use each word, so that
 an update splits compounds with the words of every article, as a full build
-does (a test compares the two, field by field).
+does (a test compares the two, field by field). Which files changed is
+asked of the caller, of git, or of the files' mtimes (``search/changes.py``),
+so an update's work grows with what changed, not with the corpus.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ import dataclasses
 import datetime as dt
 import fcntl
 import os
-import pickle
 import re
 import secrets
 import shutil
@@ -46,6 +48,8 @@ from whoosh import fields, index
 
 from kb.articles import Article, ArticleSet, LoadError, load_article_files
 
+from .changes import GitSnapshot, find_changes, git_snapshot, markdown_files  # noqa: F401 (kb.cli)
+from .manifest import MANIFEST, MANIFEST_VERSION, Entry, Manifest, open_manifest
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
@@ -54,9 +58,6 @@ CURRENT = "CURRENT"
 GENERATIONS = "generations"
 # Older generations are kept a while for workers still reading them.
 KEEP_GENERATIONS = 3
-MANIFEST = "manifest.pickle"
-# Version 2 adds the word counts of compounding locales (see update_index).
-MANIFEST_VERSION = 2
 # Articles handed at a time to each process of a multi-process writer.
 WRITER_BATCH = 100
 # Memory of a Whoosh writer's indexing buffer, per process.
@@ -243,13 +244,16 @@ def _build_locale_forked(generation_dir: Path, locale: str) -> int:
 
 
 def build_index(
-    articles: ArticleSet, index_dir: Path | str, locales: Iterable[str], *, jobs: int = 1, progress=None
+    articles: ArticleSet, index_dir: Path | str, locales: Iterable[str], *, jobs: int = 1, progress=None,
+    git: GitSnapshot | None = None,
 ) -> BuildReport:
     """Index every published article into a new generation and serve it.
 
     ``jobs`` > 1 builds that many locales at once, each in its own process;
     with more jobs than locales, each locale is written by several processes.
     ``progress``, when given, is called as ``progress(stage, done, total)``.
+    ``git``, the articles folder's :func:`~search.changes.git_snapshot` taken
+    before the articles were read, lets the next update ask git what changed.
     """
     global _building
     index_dir = Path(index_dir)
@@ -275,63 +279,36 @@ def build_index(
         else:
             procs = max(1, jobs // max(1, len(locales)))
             counts = {locale: _build_locale(path, locale, articles, procs, progress) for locale in locales}
-        manifest = _manifest_for(articles, locales)
-        manifest["vocabularies"] = {
+        vocabularies = {
             locale: dict(articles_vocabulary(articles, locale).frequencies) for locale in locales if splits_compounds(locale)
         }
-        _write_manifest(path, manifest)
+        # Files dirty in git, and broken ones, are looked at again by the next update.
+        watched = (git.dirty if git is not None else set()) | _error_paths(articles.errors)
+        Manifest.create(path / MANIFEST, _manifest_meta(locales, articles.default_locale, git),
+                        _manifest_files(articles), vocabularies, watched)
     return BuildReport(generation, path, counts, time.perf_counter() - started)
 
 
-def _manifest_for(articles: ArticleSet, locales: tuple[str, ...]) -> dict:
+def _manifest_files(articles: ArticleSet) -> dict[str, Entry]:
     files = {}
     for (locale, article_id), article in articles.articles.items():
         stat = articles.stats.get(article.path)
         if stat is not None:
-            files[str(article.path)] = [locale, article_id, stat[0], stat[1]]
-    return {"version": MANIFEST_VERSION, "locales": list(locales), "default_locale": articles.default_locale, "files": files}
+            files[str(article.path)] = (locale, article_id, stat[0], stat[1])
+    return files
 
 
-def _write_manifest(generation_dir: Path, manifest: dict) -> None:
-    # Pickle, not JSON: ten times faster for 300 000 files, and the index
-    # folder is trusted anyway (Whoosh itself pickles the schema there).
-    with open(generation_dir / MANIFEST, "wb") as f:
-        pickle.dump(manifest, f, protocol=pickle.HIGHEST_PROTOCOL)
+def _manifest_meta(locales: tuple[str, ...], default_locale: str, git: GitSnapshot | None) -> dict:
+    return {
+        "version": MANIFEST_VERSION,
+        "locales": list(locales),
+        "default_locale": default_locale,
+        "git_commit": git.commit if git is not None else None,
+    }
 
 
-def read_manifest(index_dir: Path, generation: str) -> dict | None:
-    try:
-        with open(generation_path(index_dir, generation) / MANIFEST, "rb") as f:
-            return pickle.load(f)
-    except FileNotFoundError:
-        return None
-
-
-def markdown_files(root: Path) -> dict[str, tuple[int, int]]:
-    """``(mtime_ns, size)`` of every ``*.md`` file below ``root``, by path.
-
-    The same files as ``root.rglob("*.md")`` (symlinked folders are not
-    entered), without making a Path object for each, which was a third of
-    an incremental update's time at 60 000 files.
-    """
-    found = {}
-    folders = [str(root)]
-    while folders:
-        try:
-            entries = os.scandir(folders.pop())
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
-                elif entry.name.endswith(".md"):
-                    try:
-                        stat = entry.stat()
-                    except FileNotFoundError:
-                        continue
-                    found[entry.path] = (stat.st_mtime_ns, stat.st_size)
-    return found
+def _error_paths(errors: Iterable[LoadError]) -> set[str]:
+    return {str(e.path) for e in errors if str(e.path).endswith(".md")}
 
 
 def _link_generation(previous: Path, path: Path, locale: str) -> dict[str, tuple[int, int, int]]:
@@ -362,29 +339,36 @@ def _check_untouched(locale_dir: Path, linked: dict[str, tuple[int, int, int]]) 
             raise RuntimeError(f"index file {name} was rewritten in place; the previous generation is damaged")
 
 
-def _usable_manifest(manifest: dict | None, locales: tuple[str, ...], default_locale: str) -> bool:
-    return (
-        manifest is not None
-        and manifest.get("version") == MANIFEST_VERSION
-        and manifest.get("locales") == list(locales)
-        and manifest.get("default_locale") == default_locale
-    )
+def _usable_manifest(index_dir: Path, generation: str | None, locales: tuple[str, ...], default_locale: str) -> Manifest | None:
+    """The generation's manifest, open, if an update can start from it."""
+    manifest = open_manifest(generation_path(index_dir, generation)) if generation else None
+    if manifest is not None and (
+        manifest.meta.get("locales") != list(locales) or manifest.meta.get("default_locale") != default_locale
+    ):
+        manifest.db.close()
+        return None
+    return manifest
 
 
 def update_index(
-    articles_dir: Path | str, index_dir: Path | str, locales: Iterable[str], default_locale: str
+    articles_dir: Path | str, index_dir: Path | str, locales: Iterable[str], default_locale: str,
+    paths: Iterable[str | os.PathLike] | None = None,
 ) -> BuildReport:
     """Re-index only the article files changed since the current generation.
 
-    Changed, new and removed files are found by comparing mtime and size with
-    the current generation's manifest. Every locale's version of an affected
-    article is re-indexed, since its translations' ``locales`` and
-    ``outdated`` fields depend on it. Where compounds are split, the words of
-    the whole locale decide the parts, so articles whose compounds split
-    differently with the new words are re-indexed too: the result is the
-    index a full build makes. Without a usable manifest (first build, other
-    locales, a manifest of an older version), this is a full build. When nothing changed, the current
-    generation stays and the report's ``generation`` is its name.
+    Which files changed is asked of the caller (``paths``: files edited,
+    added or deleted; anything else is taken as unchanged), else of git
+    when the articles folder is tracked in a work tree, else found by
+    stat-ing every file (see :mod:`search.changes`); either way a named file
+    counts as changed only if its mtime or size differs from the manifest's.
+    Every locale's version of an affected article is re-indexed, since its
+    translations' ``locales`` and ``outdated`` fields depend on it. Where
+    compounds are split, the words of the whole locale decide the parts, so
+    articles whose compounds split differently with the new words are
+    re-indexed too: the result is the index a full build makes. Without a
+    usable manifest (first build, other locales, an older format), this is
+    a full build. When nothing changed, the current generation stays and the
+    report's ``generation`` is its name.
     """
     from kb.articles import load_articles
 
@@ -394,45 +378,48 @@ def update_index(
     index_dir = Path(index_dir)
     locales = tuple(locales)
     started = time.perf_counter()
+    paths = None if paths is None else list(paths)
     previous = current_generation(index_dir)
-    manifest = read_manifest(index_dir, previous) if previous else None
-    if not _usable_manifest(manifest, locales, default_locale) or not root.is_dir():
+    manifest = _usable_manifest(index_dir, previous, locales, default_locale)
+    if manifest is None or not root.is_dir():
+        if manifest is not None:
+            manifest.db.close()
+        git = git_snapshot(root) if root.is_dir() else None  # before reading: later edits show next time
         articles = load_articles(root, locales, default_locale)
-        report = build_index(articles, index_dir, locales)
+        report = build_index(articles, index_dir, locales, git=git)
         return dataclasses.replace(report, errors=tuple(articles.errors))
 
-    with _build_lock(index_dir):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_build_lock(index_dir))
         # Another update may have switched generations while we waited.
         if current_generation(index_dir) != previous:
+            manifest.db.close()
             previous = current_generation(index_dir)
-            manifest = read_manifest(index_dir, previous)
-            if not _usable_manifest(manifest, locales, default_locale):
+            manifest = _usable_manifest(index_dir, previous, locales, default_locale)
+            if manifest is None:
                 raise RuntimeError("the current generation has no usable manifest: run a full 'kb index'")
-        files: dict[str, list] = manifest["files"]
-        on_disk = markdown_files(root)
-        changed = sorted(p for p, stat in on_disk.items() if p not in files or tuple(files[p][2:]) != stat)
-        removed = {p for p in files if p not in on_disk}
-        if not changed and not removed:
+        stack.enter_context(manifest)
+        changes = find_changes(root, manifest, paths)
+        if not changes.changed and not changes.removed:
             return BuildReport(previous, generation_path(index_dir, previous), {}, time.perf_counter() - started, True)
 
         # Articles touched: the old ids of changed and removed files, the new
         # ids of changed files, in every locale.
-        changed_set = set(changed)
-        fresh = load_article_files(root, [Path(p) for p in changed], locales, default_locale)
-        kept_files = {p: entry for p, entry in files.items() if p not in changed_set and p not in removed}
-        kept = {(entry[0], entry[1]): p for p, entry in kept_files.items()}
+        replaced = set(changes.changed) | set(changes.removed)
+        fresh = load_article_files(root, [Path(p) for p in changes.changed], locales, default_locale)
+        kept = {(e[0], e[1]): p for p, e in manifest.with_ids({aid for _, aid in fresh.articles}).items() if p not in replaced}
         for key, article in list(fresh.articles.items()):
             if key in kept:  # the id is already used by a file that did not change
                 del fresh.articles[key]
                 fresh.errors.append(
                     LoadError(article.path, f"duplicate id {key[1]!r} in {key[0]}: already used by {kept[key]}")
                 )
-        affected = {files[p][1] for p in changed_set | removed if p in files} | {aid for _, aid in fresh.articles}
+        affected = {entry[1] for entry in changes.entries.values()} | {aid for _, aid in fresh.articles}
         articles = ArticleSet(default_locale=default_locale)
         errors = list(fresh.errors)
 
         def load_unchanged(ids: set[str]) -> None:
-            paths = sorted(Path(p) for p, entry in kept_files.items() if entry[1] in ids)
+            paths = sorted(Path(p) for p in manifest.with_ids(ids) if p not in replaced)
             unchanged = load_article_files(root, paths, locales, default_locale)
             articles.articles.update(unchanged.articles)
             articles.stats.update(unchanged.stats)
@@ -446,10 +433,9 @@ def update_index(
         vocabularies = {}
         for locale in locales:
             if splits_compounds(locale):
-                counts, resplit = _updated_vocabulary(
-                    old_path / locale, manifest["vocabularies"][locale], affected, articles, locale
-                )
-                vocabularies[locale] = counts
+                old_counts = manifest.vocabulary(locale)
+                counts, resplit = _updated_vocabulary(old_path / locale, old_counts, affected, articles, locale)
+                vocabularies[locale] = (old_counts, counts)
                 load_unchanged(resplit - affected)
                 affected |= resplit
 
@@ -457,7 +443,7 @@ def update_index(
             counts = {}
             for locale in locales:
                 linked = _link_generation(old_path, path, locale)
-                vocabulary = Vocabulary(vocabularies[locale]) if locale in vocabularies else None
+                vocabulary = Vocabulary(vocabularies[locale][1]) if locale in vocabularies else None
                 ix = index.open_dir(str(path / locale))
                 writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 for article_id in sorted(affected):
@@ -471,11 +457,18 @@ def update_index(
                 writer.commit()
                 _check_untouched(path / locale, linked)
                 counts[locale] = count
-            new_files = dict(kept_files)
-            new_files.update(_manifest_for(articles, locales)["files"])
-            _write_manifest(path, {**manifest, "files": new_files, "vocabularies": vocabularies})
+            if changes.git is not None:  # every change was looked for: git's state is the new baseline
+                meta, watched = _manifest_meta(locales, default_locale, changes.git), set(changes.git.dirty)
+            elif changes.how == "scan":  # outside git: every file was compared, nothing to watch
+                meta, watched = manifest.meta, set()
+            else:  # the named files only: the baseline stays, and what it watched
+                meta, watched = manifest.meta, manifest.watched()
+            Manifest.copy_and_update(
+                old_path / MANIFEST, path / MANIFEST, remove=replaced, files=_manifest_files(articles),
+                vocabularies=vocabularies, meta=meta, watched=watched | _error_paths(errors),
+            )
     return BuildReport(
-        generation, path, counts, time.perf_counter() - started, True, len(removed),
+        generation, path, counts, time.perf_counter() - started, True, len(changes.removed),
         tuple(sorted(errors, key=lambda e: str(e.path))),
     )
 
