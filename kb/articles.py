@@ -137,19 +137,21 @@ BLOCK_TAGS = ["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "pre", 
 def extract_text(html: str) -> tuple[str, tuple[str, ...]]:
     """The plain text and the headings of rendered HTML, for indexing.
 
-    Block elements are separated by a space; inline ones are not, so
+    Each block element ends a line (snippets show prose lines only, never a
+    heading or a table cell run into the next); inline ones do not, so
     "<b>API</b> keys." stays "API keys." and not "API keys .".
 
     >>> extract_text("<h2>Keys</h2><p>Open <b>Settings</b>.</p><ul><li>one</li><li>two</li></ul>")
-    ('Keys Open Settings. one two', ('Keys',))
+    ('Keys\\nOpen Settings.\\none\\ntwo', ('Keys',))
     """
     if not html.strip():
         return "", ()
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     headings = tuple(" ".join(h.text_content().split()) for h in root.iter("h1", "h2", "h3", "h4", "h5", "h6"))
     for block in root.iter(*BLOCK_TAGS):
-        block.tail = " " + (block.tail or "")
-    return " ".join(root.text_content().split()), headings
+        block.tail = "\n" + (block.tail or "")
+    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
+    return "\n".join(line for line in lines if line), headings
 
 
 def _line_of_key(front_matter: str, key: str) -> int | None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import os
+import secrets
 import smtplib
 import ssl
 import unicodedata
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 SMTP_TIMEOUT_SECONDS = 15
@@ -147,3 +152,82 @@ class SmtpServer:
             if self.username:
                 client.login(self.username, self.password or "")
             client.sendmail(sender, [recipient], message)
+
+
+@dataclass(frozen=True)
+class CaughtMail:
+    """One email kept in a :class:`MailFolder`."""
+
+    name: str
+    sender: str
+    recipient: str
+    subject: str
+    date: str
+    body: str
+
+
+class MailFolder:
+    """Where email goes when no mail server is configured (``KB_SMTP_URL`` unset).
+
+    Each message is written as one ``.eml`` file, so a demo or a laptop
+    install shows every email it would have sent (the admin area lists them)
+    instead of failing to reach a mail server that does not exist.
+
+    >>> import tempfile
+    >>> folder = MailFolder(Path(tempfile.mkdtemp()))
+    >>> message = build_message(sender="a@b.example", to="c@d.example", subject="Hi", body="Hello")
+    >>> folder.send("a@b.example", "c@d.example", message.as_bytes())
+    >>> [(m.recipient, m.subject, m.body.strip()) for m in folder.messages()]
+    [('c@d.example', 'Hi', 'Hello')]
+    """
+
+    NAME_CHARACTERS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz-.")
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def send(self, sender: str, recipient: str, message: bytes) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-%f")
+        name = f"{stamp}-{secrets.token_hex(4)}.eml"
+        envelope = f"X-Envelope-From: {header_value(sender)}\r\nX-Envelope-To: {header_value(recipient)}\r\n".encode()
+        # Written aside and renamed: a reader never sees half a message.
+        temporary = self.path / f".{name}.tmp"
+        temporary.write_bytes(envelope + message)
+        os.replace(temporary, self.path / name)
+
+    def messages(self, limit: int = 200) -> list[CaughtMail]:
+        """The newest messages first."""
+        if not self.path.is_dir():
+            return []
+        names = sorted((p.name for p in self.path.glob("*.eml")), reverse=True)[:limit]
+        return [m for m in (self.message(name) for name in names) if m is not None]
+
+    def message(self, name: str) -> CaughtMail | None:
+        if not name.endswith(".eml") or not set(name) <= self.NAME_CHARACTERS:
+            return None
+        try:
+            raw = (self.path / name).read_bytes()
+        except OSError:
+            return None
+        parsed = message_from_bytes(raw, policy=policy.default)
+        text = parsed.get_body(preferencelist=("plain",))
+        return CaughtMail(
+            name=name,
+            sender=str(parsed["From"] or ""),
+            recipient=str(parsed["X-Envelope-To"] or parsed["To"] or ""),
+            subject=str(parsed["Subject"] or ""),
+            date=str(parsed["Date"] or ""),
+            body=text.get_content() if text is not None else "",
+        )
+
+
+def mail_transport(config: dict) -> SmtpServer | MailFolder:
+    """The SMTP server of ``KB_SMTP_URL``, else the instance's mail folder."""
+    if config.get("SMTP_URL"):
+        return SmtpServer.from_url(config["SMTP_URL"])
+    return MailFolder(mail_folder_path(config))
+
+
+def mail_folder_path(config: dict) -> Path:
+    return Path(config["INSTANCE_DIR"]) / "mail"

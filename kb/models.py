@@ -91,8 +91,10 @@ class StaffUser(Base):
 class ArticleFeedback(Base):
     """A visitor's answer about an article.
 
-    ``question`` is "helpful" (article page) or "solved" (contact flow: a
-    "yes" there is a deflection, a ticket that was not filed).
+    ``question`` is "helpful" (article page), "solved" (contact flow: a
+    "yes" there is a deflection, a ticket that was not filed) or
+    "missing:<reason>" (what a visitor who answered "No" found missing; the
+    optional comment is in ``subject``).
     """
 
     __tablename__ = "article_feedback"

@@ -34,7 +34,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 
 from .db import Database
-from .mail import SmtpServer, envelope_address
+from .mail import envelope_address, mail_transport
 from .models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -162,8 +162,7 @@ class Sender:
 
     def _send_email(self, recipient: str, payload: bytes) -> None:
         message = message_from_bytes(payload, policy=policy.SMTP)
-        server = SmtpServer.from_url(self.config["SMTP_URL"])
-        server.send(envelope_address(message["From"]), envelope_address(recipient), payload)
+        mail_transport(self.config).send(envelope_address(message["From"]), envelope_address(recipient), payload)
 
     def _post_webhook(self, url: str, payload: bytes) -> None:
         secret = self.config.get("WEBHOOK_SECRET")

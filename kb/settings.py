@@ -139,11 +139,40 @@ def database_url(raw: str | None, config: Mapping[str, Any]) -> str:
     return raw or f"sqlite:///{config['INSTANCE_DIR'] / 'kb.sqlite3'}"
 
 
-def smtp_url(raw: str | None, config: Mapping[str, Any]) -> str:
+def smtp_url(raw: str | None, config: Mapping[str, Any]) -> str | None:
+    """Unset: no mail server, emails are kept in the instance folder (kb.mail.MailFolder)."""
     from .mail import SmtpServer
 
-    SmtpServer.from_url(raw or "")  # raises ValueError when malformed
+    if raw is None:
+        return None
+    SmtpServer.from_url(raw)  # raises ValueError when malformed
     return raw
+
+
+LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".webp": "image/webp"}
+
+
+def logo_file(raw: str | None, config: Mapping[str, Any]) -> Path | None:
+    if not raw:
+        return None
+    path = Path(raw).resolve()
+    if path.suffix.lower() not in LOGO_TYPES:
+        raise ValueError(f"must be an .svg, .png or .webp file, not {raw!r}")
+    if not path.is_file():
+        raise ValueError(f"{raw!r} does not exist")
+    return path
+
+
+def brand_color(raw: str | None, config: Mapping[str, Any]) -> str:
+    from .brand import check_brand_color
+
+    return check_brand_color(raw or "")
+
+
+def site_name(raw: str | None, config: Mapping[str, Any]) -> str:
+    if not raw or not raw.strip() or any(ord(c) < 32 for c in raw):
+        raise ValueError(f"must be a name on one line, not {raw!r}")
+    return raw.strip()
 
 
 def mail_address(with_name: bool) -> Parser:
@@ -228,8 +257,11 @@ SETTINGS = (
     Setting("KB_LOCALES", "en,fr,de,es,it,pt", locales, "Comma-separated locales the help center serves."),
     Setting("KB_DEFAULT_LOCALE", "en", default_locale, "Locale of the source articles, used when nothing else fits."),
     Setting(
-        "KB_SMTP_URL", "smtp://127.0.0.1:25", smtp_url,
-        "Mail server for outgoing email: `smtp://[user:password@]host:port`, `smtp+starttls://...` or `smtps://...`.",
+        "KB_SMTP_URL", None, smtp_url,
+        "Mail server for outgoing email: `smtp://[user:password@]host:port`, `smtp+starttls://...` or `smtps://...`. "
+        "Unset, every email is kept as an `.eml` file in the instance folder and listed in the admin area "
+        "(`/admin/mail`), for a demo or a laptop.",
+        "none: emails are written to `<instance>/mail/`",
     ),
     Setting("KB_MAIL_FROM", "Plumora Support <support@plumora.example>", mail_address(with_name=True), "Sender of the emails the help center sends."),
     Setting(
@@ -276,6 +308,17 @@ SETTINGS = (
         "KB_SCORER", "arrays", choice("arrays", "whoosh"),
         "How search scores articles: `arrays` (BM25F with NumPy over Whoosh's postings, fast) or `whoosh` "
         "(Whoosh's own matchers: slower, with Whoosh's coordination).",
+    ),
+    Setting("KB_SITE_NAME", "Plumora", site_name, "Name of the company or product, shown in the header, page titles and emails."),
+    Setting(
+        "KB_LOGO_FILE", None, logo_file, "SVG, PNG or WebP logo shown in the header (served at `/brand/logo`).",
+        "the built-in logo",
+    ),
+    Setting(
+        "KB_BRAND_COLOR", "#1d4ed8", brand_color,
+        "Primary colour of buttons and links (`#rrggbb`). Refused at start unless it reaches a contrast of 4.5:1 "
+        "(WCAG AA) with white text on it and against the light backgrounds it is shown on; dark mode uses a lighter "
+        "mix of it for links. The favicon is drawn in it.",
     ),
     Setting(
         "KB_ANALYTICS_RETENTION_DAYS", "400", integer(1),

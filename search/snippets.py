@@ -1,10 +1,11 @@
-"""Snippets: a short extract of an article with the customer's words marked.
+"""Snippets: one or two sentences of an article's prose with the customer's words marked.
 
 Only words near a match are shown, so an article is not analysed word by
 word: a regular expression over its folded text finds where a word could
 match, and only the words found there are analysed (see
-:func:`_matched_words`). Whoosh's highlighter then picks and formats the
-fragments.
+:func:`_matched_words`). Headings and table cells are never shown, and the
+sentence holding most of the customer's words is picked
+(:mod:`search.passages`).
 """
 
 from __future__ import annotations
@@ -14,30 +15,18 @@ import html
 import re
 from collections.abc import Collection
 
-from whoosh import highlight
-from whoosh.analysis import Token
-
-from .analysis import EDGE_MIN, WORD_PATTERN, fold, fold_keeping_offsets, prefix_analyzer, ranked_terms
+from .analysis import EDGE_MIN, WORD_PATTERN, fold, fold_keeping_offsets, language_of, prefix_analyzer, ranked_terms, stop_words
+from .passages import passage, prose_only
 from .queries import FIELD_WEIGHTS, UserQuery
 
-# Characters of a snippet in all, and of text kept before a match.
+# Characters around a match that can be shown, and of text kept before it:
+# how far :func:`_matched_words` looks around each match.
 SNIPPET_CHARS = 180
 SNIPPET_CONTEXT_CHARS = 60
 # Stretches of an article looked at around its first matches.
 SNIPPET_WINDOWS = 3
-# Fragments joined into one snippet.
-SNIPPET_FRAGMENTS = 2
 # How far past a place the word containing it is looked for.
 LONGEST_WORD_CHARS = 100
-
-
-class _MarkFormatter(highlight.HtmlFormatter):
-    """Wraps matched words in a bare ``<mark>``; all other text is escaped."""
-
-    template = "<%(tag)s>%(t)s</%(tag)s>"
-
-    def __init__(self):
-        super().__init__(tagname="mark", between=" … ")
 
 
 _WORD = re.compile(WORD_PATTERN)
@@ -129,55 +118,75 @@ def make_snippet(
     corrections, synonyms and compound parts are shown too.
 
     >>> make_snippet("To reset a <b>forgotten</b> password, log in.", UserQuery(("resetting",), "forg"), "en")
-    'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in'
+    'To <mark>reset</mark> a &lt;b&gt;<mark>forgotten</mark>&lt;/b&gt; password, log in.'
     >>> make_snippet("Ask for a refund.", UserQuery(("chargeback",), None), "en", [("body", "refund")])
-    'Ask for a <mark>refund</mark>'
+    'Ask for a <mark>refund</mark>.'
     >>> make_snippet("Die Größe der Straße", UserQuery(("strasse",), None), "de")
     'Die Größe der <mark>Straße</mark>'
+    >>> make_snippet("Plans\\nLive chat\\nWithin 4 hours\\nThe chat opens at nine. Phone lines too.", UserQuery(("chat",), None), "en")
+    'The <mark>chat</mark> opens at nine. Phone lines too.'
     """
-    stems = {t for word in user_query.all_words for t in ranked_terms(word, locale)}
-    beginnings = {user_query.partial} if user_query.partial and len(user_query.partial) >= EDGE_MIN else set()
+    own = {t for word in user_query.all_words for t in ranked_terms(word, locale)}
+    own_beginnings = {user_query.partial} if user_query.partial and len(user_query.partial) >= EDGE_MIN else set()
+    stems, beginnings = set(own), set(own_beginnings)
     for field, term in matched_terms:
         if field == "typing":
             beginnings.add(term)
         elif field in FIELD_WEIGHTS:
             stems.add(term)
+    # Only the customer's own words are marked, no common word; corrections
+    # and synonyms that matched join them when a word of theirs is not in the prose.
+    masked = prose_only(text)
+    finished = [set(ranked_terms(word, locale)) for word in user_query.words]
+    if own or own_beginnings:
+        snippet, found = _snippet_for(text, masked, own, own_beginnings, locale)
+        if snippet is not None and all(word & found or not word for word in finished):
+            return snippet
+        if (stems, beginnings) == (own, own_beginnings):
+            return snippet or _opening(text, masked)
+    return _snippet_for(text, masked, stems, beginnings, locale)[0] or _opening(text, masked)
+
+
+def _snippet_for(text: str, masked: str, stems: set[str], beginnings: set[str], locale: str) -> tuple[str | None, set[str]]:
+    """The passage around the words of ``stems``/``beginnings``, marked (None when none is in
+    the prose), and the stems found."""
     # Snowball stems begin like their word: only words that share the first
     # two letters of a stem can match, which keeps long articles cheap.
     heads = {stem[:2] for stem in stems}
     if not heads and not beginnings:
-        return _opening(text)
+        return None, set()
+    stopped = stop_words(language_of(locale))
 
     def is_match(raw: str) -> bool:
         for word in _typed_forms(raw, locale):
             if word[:2] in heads and any(stem in stems for stem in ranked_terms(word, locale)):
                 return True
-        return bool(beginnings) and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings)
+        # A beginning being typed marks no common word ("th" is not "the").
+        return bool(beginnings) and fold(raw) not in stopped and any(part.startswith(b) for part in _raw_parts(raw) for b in beginnings)
 
-    words, matched = _matched_words(text, heads | beginnings, is_match)
-    if not any(matched):
-        return _opening(text)
-
-    def tokens():
-        # One token object for all words, as Whoosh's own tokenizers do; the
-        # fragmenter copies the matched ones it keeps.
-        t = Token(chars=True, boost=1.0)
-        for m, is_matched in zip(words, matched):
-            t.text, t.startchar, t.endchar, t.matched = m.group(), m.start(), m.end(), is_matched
-            yield t
-
-    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_CONTEXT_CHARS)
-    fragments = highlight.top_fragments(
-        fragmenter.fragment_tokens(text, tokens()), SNIPPET_FRAGMENTS, highlight.BasicFragmentScorer(), highlight.FIRST
-    )
-    if fragments:
-        return _MarkFormatter().format(fragments)
-    return _opening(text)
+    words, matched = _matched_words(masked, heads | beginnings, is_match)
+    found = [(m.start(), _typed_forms(m.group(), locale)) for m, is_matched in zip(words, matched) if is_matched]
+    if not found:
+        return None, set()
+    start, end = passage(text, masked, found)
+    found_stems = {stem for _offset, key in found for word in key for stem in ranked_terms(word, locale)}
+    return _render(text, start, end, lambda m: is_match(m.group())), found_stems
 
 
-def _opening(text: str) -> str:
-    """The start of an article, for when only its title matched."""
-    opening = text[:SNIPPET_CHARS]
-    if len(text) > SNIPPET_CHARS:
-        opening = opening.rsplit(" ", 1)[0] + " …"
-    return html.escape(opening, quote=False)
+def _render(text: str, start: int, end: int, is_marked=lambda m: False) -> str:
+    """``text[start:end]`` escaped, marked words in ``<mark>``, "…" where the text was cut."""
+    out = ["… " if start > 0 and text[start - 1] != "\n" else ""]
+    place = start
+    for m in _WORD.finditer(text, start, end):
+        if is_marked(m):
+            out += [html.escape(text[place:m.start()], quote=False), "<mark>", html.escape(m.group(), quote=False), "</mark>"]
+            place = m.end()
+    out.append(html.escape(text[place:end], quote=False))
+    if end < len(text) and text[end] != "\n" and text[end - 1] not in ".!?…":
+        out.append(" …")
+    return "".join(out).replace("\n", " ")
+
+
+def _opening(text: str, masked: str | None = None) -> str:
+    """The first sentences of an article's prose, for when only its title matched."""
+    return _render(text, *passage(text, prose_only(text) if masked is None else masked, []))

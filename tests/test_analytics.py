@@ -116,7 +116,7 @@ def scripted(app, clock):
         assert f.get(url).status_code == 200
     for path, choice in (("/es/articles/spf-dkim", "yes"), ("/en/articles/invoices", "no")):
         page = f.get(path)
-        assert f.post(form_action(page, "feedback"), data={**form_values(page, "feedback"), "answer": choice}).status_code == 303
+        assert f.post(form_action(page, "feedback-form"), data={**form_values(page, "feedback-form"), "answer": choice}).status_code == 303
     clock.advance(60)
     return flows
 
@@ -298,6 +298,34 @@ def test_a_keystroke_written_late_never_replaces_the_text_typed_after_it(app):
         ev.add_search(db, occurred_at=start + dt.timedelta(seconds=4), locale="en", query="invoice pdf",
                       results=[], category=None, flow=flow)
     assert [e.query for e in events(app, flow=flow)] == ["invoice", "invoice pdf"]
+
+
+def test_the_form_revealed_in_the_contact_page_counts_as_shown_once(app, clock):
+    """With contact.js the form is revealed without a request: the ticket sent from it shows it was."""
+    customer = app.test_client()
+    page = customer.get("/en/contact")
+    flow = soup(page).select_one(".combobox")["data-flow"]
+    type_search(customer, clock, flow, "en", "invoice")
+    clock.advance(5)
+    assert submit(customer, page, subject="invoice", kind="billing").status_code == 303
+    assert [e.kind for e in events(app, flow=flow)] == [ev.FLOW, ev.SEARCH, ev.FORM, ev.CHANNEL, ev.TICKET]
+    # Without the script, the form's own page already said so: not counted twice.
+    other = app.test_client()
+    flow = start_flow(other, "en")
+    assert submit(other, open_ticket_form(other, "en", subject="invoice"), kind="billing").status_code == 303
+    assert [e.kind for e in events(app, flow=flow)] == [ev.FLOW, ev.FORM, ev.CHANNEL, ev.TICKET]
+
+
+def test_home_searches_count_once_per_pause_and_start_no_contact_flow(app, client, clock):
+    flow = soup(client.get("/en/")).select_one(".combobox")["data-flow"]
+    assert flow != soup(app.test_client().get("/en/")).select_one(".combobox")["data-flow"]  # one per page shown
+    type_search(client, clock, flow, "en", "inv", "invoi", "invoice")
+    clock.advance(5)
+    type_search(client, clock, flow, "en", "password")
+    assert [(e.kind, e.query) for e in events(app, flow=flow)] == [(ev.SEARCH, "invoice"), (ev.SEARCH, "password")]
+    assert events(app, kind=ev.FLOW) == []  # the deflection rate is the contact page's alone
+    figures = report(app, clock)
+    assert (figures.searches, figures.flows) == (2, 0)
 
 
 def test_the_suggest_api_records_only_with_a_valid_flow(app, client, clock):

@@ -41,9 +41,11 @@ def test_subject_step_is_an_accessible_combobox(client, locale):
     assert box["data-article-url"] == f"/{locale}/contact/articles/__ID__"
     # JavaScript only from a static file: the CSP forbids inline script.
     scripts = page.find_all("script")
-    assert scripts and all(s.get("src") == "/static/contact.js" and not s.string for s in scripts)
-    with client.get("/static/contact.js") as script:
-        assert script.status_code == 200
+    assert [s.get("src") for s in scripts] == ["/static/combobox.js", "/static/contact.js"]
+    assert not any(s.string for s in scripts)
+    for src in ("/static/combobox.js", "/static/contact.js"):
+        with client.get(src) as script:
+            assert script.status_code == 200
 
 
 def test_no_javascript_flow_from_subject_to_confirmation(client, app):
@@ -118,8 +120,9 @@ def test_ticket_form_markup(client):
     for field_id in ("email", "name", "subject", "kind", "message_id", "list_id", "description", "attachments"):
         assert page.find(id=field_id), field_id
         assert page.find("label", attrs={"for": field_id}), field_id
-    channels = page.select("#channel-choice input[type=radio]")
-    assert [c["value"] for c in channels] == ["ticket"] and channels[0].has_attr("checked")
+    # One channel is said, not offered as a choice of one.
+    assert not page.select("#channel-choice input[type=radio]")
+    assert [c["value"] for c in page.select("#channel-choice input[name=channel]")] == ["ticket"]
     assert page.find(id="website").find_parent(class_="honeypot")["aria-hidden"] == "true"
 
 
@@ -334,6 +337,34 @@ def test_switching_language_keeps_the_subject(client, path):
     link = page.find("a", hreflang="de", attrs={"lang": "de"}) or page.find("a", hreflang="de")
     assert link["href"].startswith(path.replace("/fr/", "/de/"))
     assert "subject=facture+impay%C3%A9e" in link["href"] or "subject=facture%20impay%C3%A9e" in link["href"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_contact_page_holds_the_ticket_form_hidden_until_asked(client, locale):
+    """With JavaScript the flow is one page: the form is there, hidden, subject kept;
+    without it the steps stay pages (the section is hidden and the subject form leads on)."""
+    page = soup(client.get(f"/{locale}/contact", query_string={"subject": "facture"}))
+    section = page.find(id="ticket-section")
+    assert section.has_attr("hidden") and section["aria-labelledby"] == "ticket-heading"
+    assert section.find(id="ticket-heading")["tabindex"] == "-1" and section["data-announce"]
+    form = section.find("form", id="ticket-form")
+    assert form["action"] == f"/{locale}/contact/ticket" and form.find(id="subject")["value"] == "facture"
+    offer = page.find(id="none-helps")
+    assert offer.has_attr("hidden") and offer.button["aria-controls"] == "ticket-section"
+    # "None of these answers" follows the suggestions directly.
+    combobox = page.find(class_="combobox")
+    following = [e for e in combobox.find_next_siblings() if e.name]
+    assert following[0]["id"] == "contact-subject-hint" and following[1]["id"] == "none-helps"
+    assert page.find(id="contact-subject-form")["action"] == f"/{locale}/contact/suggestions"
+
+
+def test_a_ticket_sent_from_the_contact_page_is_accepted(client, app):
+    from .helpers import form_values
+
+    page = client.get("/en/contact", query_string={"subject": "invoice wrong company"})
+    data = {**form_values(page, "ticket-form"), **ticket_values(kind="billing")}
+    sent = client.post("/en/contact/ticket", data=data, content_type="multipart/form-data")
+    assert sent.status_code == 303 and "/en/contact/tickets/" in sent.headers["Location"]
 
 
 def test_an_opened_article_is_recorded_in_whichever_version_exists(app, tmp_path):

@@ -89,11 +89,13 @@ def test_article_helpful_feedback_is_recorded_and_reading_makes_articles_popular
     from .helpers import form_action, form_values, soup
 
     page = client.get("/es/articles/spf-dkim")
-    assert soup(page).find(id="feedback").legend.text == "¿Te ha resultado útil este artículo?"
-    values = form_values(page, "feedback")
-    response = client.post(form_action(page, "feedback"), data={**values, "answer": "yes"})
-    assert response.status_code == 303 and response.headers["Location"] == "/es/articles/spf-dkim#feedback"
-    assert soup(client.get("/es/articles/spf-dkim")).select_one(".flash[role=status]")
+    assert soup(page).select_one("#feedback legend").text == "¿Te ha resultado útil este artículo?"
+    values = form_values(page, "feedback-form")
+    response = client.post(form_action(page, "feedback-form"), data={**values, "answer": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/es/articles/spf-dkim?answered=yes#feedback"
+    # The thanks is shown inside the feedback box, where the visitor is looking, not at the top.
+    answered = soup(client.get(response.headers["Location"]))
+    assert answered.select_one("#feedback .flash[role=status]") and not answered.select_one("main > .flash")
     with app.extensions["kb.db"].reading() as db:
         vote = db.scalar(select(ArticleFeedback))
     assert (vote.article_id, vote.locale, vote.question, vote.positive) == ("spf-dkim", "es", "helpful", True)
@@ -107,6 +109,32 @@ def test_article_helpful_feedback_is_recorded_and_reading_makes_articles_popular
     assert bad.status_code == 303
     with app.extensions["kb.db"].reading() as db:
         assert len(db.scalars(select(ArticleFeedback)).all()) == 1
+
+
+def test_answering_no_asks_what_was_missing_in_the_feedback_box(client, app):
+    from sqlalchemy import select
+
+    from kb.models import ArticleFeedback
+
+    from .helpers import form_action, form_values, soup
+
+    page = client.get("/fr/articles/invoices")
+    response = client.post(form_action(page, "feedback-form"), data={**form_values(page, "feedback-form"), "answer": "no"})
+    assert response.headers["Location"] == "/fr/articles/invoices?answered=no#feedback"
+    asked = client.get(response.headers["Location"])
+    box = soup(asked).select_one("#feedback")
+    assert box.select_one(".flash").text.strip() == "Merci. Que manquait-il\u202f?"
+    assert len(box.select("#missing input[type=radio][name=reason]")) == 4 and box.select_one("#missing textarea#comment")
+    # Sending without a reason asks again, in the box.
+    again = client.post(form_action(asked, "missing"), data=form_values(asked, "missing"))
+    assert again.headers["Location"] == "/fr/articles/invoices?answered=no#feedback"
+    sent = client.post(form_action(asked, "missing"), data={**form_values(asked, "missing"), "reason": "outdated", "comment": "Le menu a changé"})
+    assert sent.status_code == 303
+    thanked = soup(client.get(sent.headers["Location"]))
+    assert thanked.select_one("#feedback .flash") and thanked.select_one("#feedback-form")
+    with app.extensions["kb.db"].reading() as db:
+        rows = [(f.question, f.positive, f.subject) for f in db.scalars(select(ArticleFeedback).order_by(ArticleFeedback.id))]
+    assert rows == [("helpful", False, None), ("missing:outdated", False, "Le menu a changé")]
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -220,8 +248,8 @@ def test_lists_reach_untranslated_articles_marked_with_their_language(client):
     assert link.find_next_sibling("span", class_="badge").get_text() == "English"
     own = soup.select_one('a[href="/it/articles/webhooks"]')
     assert own is not None and not own.has_attr("lang")
-    home = client.get("/pt/").get_data(as_text=True)
-    assert 'href="/pt/articles/api-keys" lang="en"' in home
+    listed = client.get("/pt/categories/developers").get_data(as_text=True)
+    assert 'href="/pt/articles/api-keys" lang="en"' in listed
 
 
 def test_untranslated_article_notice_is_in_the_visitors_language_and_links_the_versions(client):

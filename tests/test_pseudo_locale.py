@@ -168,6 +168,8 @@ PAGES = {
     "home": ("get", f"/{PSEUDO}/", 200),
     "category": ("get", f"/{PSEUDO}/categories/billing", 200),
     "article": ("get", f"/{PSEUDO}/articles/invoices", 200),
+    "article: what was missing": ("get", f"/{PSEUDO}/articles/invoices?answered=no", 200),
+    "article with a table of contents": ("get", f"/{PSEUDO}/articles/support-plans-priority", 200),
     "outdated translation": ("get", f"/{PSEUDO}/articles/contact-support", 200),
     "untranslated article": ("get", f"/{PSEUDO}/articles/webhooks", 200),
     "search with pages": ("get", f"/{PSEUDO}/search?q=support", 200),
@@ -246,7 +248,7 @@ def test_admin_pages_went_through_gettext(pseudo_client):
     pseudo_client.post(f"/{PSEUDO}/contact/articles/invoices/solved", data={**form_values(article, "solved"), "answer": "no"})
     submit(pseudo_client, open_ticket_form(pseudo_client, locale=PSEUDO, subject="invoice"), locale=PSEUDO)
     page = pseudo_client.get(f"/{PSEUDO}/articles/invoices")
-    pseudo_client.post(f"/{PSEUDO}/articles/invoices/feedback", data={**form_values(page, "feedback"), "answer": "yes"})
+    pseudo_client.post(f"/{PSEUDO}/articles/invoices/feedback", data={**form_values(page, "feedback-form"), "answer": "yes"})
 
     from kb.staff import create_staff
 
@@ -258,7 +260,7 @@ def test_admin_pages_went_through_gettext(pseudo_client):
         **form_values(login, "login-form"), "email": "ana@plumora.example", "password": "correct horse battery"})
     tickets = pseudo_client.get("/admin/", headers=headers)
     number = BeautifulSoup(tickets.get_data(as_text=True), "html.parser").select_one("table.tickets a").text
-    for url in ("/admin/", "/admin/?channel=none", f"/admin/tickets/{number}", "/admin/reports", "/admin/reports?period=1d&locale=en"):
+    for url in ("/admin/", "/admin/?channel=none", f"/admin/tickets/{number}", "/admin/reports", "/admin/reports?period=1d&locale=en", "/admin/mail"):
         response = pseudo_client.get(url, headers=headers)
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
@@ -284,7 +286,15 @@ def test_the_pages_show_what_they_must_check(pseudo_client):
     untranslated = pseudo_client.get(f"/{PSEUDO}/articles/webhooks").get_data(as_text=True)
     assert 'class="notice"' in untranslated and '<article lang="en">' in untranslated
     home = pseudo_client.get(f"/{PSEUDO}/").get_data(as_text=True)
-    assert pseudo("Finding your invoices") in home and 'lang="en"' in home and 'class="more"' in home
+    assert 'class="category-card"' in home and 'class="count"' in home and 'class="popular-list"' in home
+    category = pseudo_client.get(f"/{PSEUDO}/categories/developers").get_data(as_text=True)
+    assert 'lang="en"' in category
+    article = pseudo_client.get(f"/{PSEUDO}/articles/support-plans-priority").get_data(as_text=True)
+    assert 'class="toc"' in article and 'id="related-heading"' in article
+    missing = pseudo_client.get(f"/{PSEUDO}/articles/invoices?answered=no").get_data(as_text=True)
+    assert 'id="missing"' in missing
+    no_results = pseudo_client.get(f"/{PSEUDO}/search?q=zzzzqqq").get_data(as_text=True)
+    assert 'class="categories closest-categories"' in no_results and 'id="no-results-contact"' in no_results
 
 
 def test_the_index_not_built_error_page_too(tmp_path, pseudo_catalogs):

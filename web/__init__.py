@@ -73,13 +73,14 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, admin_reports, api, contact, pages, writers  # noqa: F401 (admin_reports adds views to admin.bp)
+    from . import admin, admin_reports, api, brand, contact, pages, writers  # noqa: F401 (admin_reports adds views to admin.bp)
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(contact.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(brand.bp)
     app.register_blueprint(writers.bp)
     pages.register_error_pages(app)
     csrf = CSRFProtect(app)

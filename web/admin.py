@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.analytics import events as ev
+from kb.mail import MailFolder, mail_folder_path
 from kb.models import AnalyticsEvent, Attachment, OutboxMessage, StaffUser, Ticket
 from kb.staff import revoke_sessions
 
@@ -242,6 +243,23 @@ def attachment(attachment_id: int):
     return send_file(
         attachment_store().path(found.stored_name), mimetype=found.content_type, as_attachment=True, download_name=found.filename
     )
+
+
+@bp.get("/mail")
+@staff_required
+def mail():
+    """The emails caught in the instance's mail folder (no KB_SMTP_URL set)."""
+    folder = MailFolder(mail_folder_path(current_app.config))
+    return render_template("admin/mail.html", messages=folder.messages(), smtp=bool(current_app.config.get("SMTP_URL")))
+
+
+@bp.get("/mail/<name>")
+@staff_required
+def mail_message(name: str):
+    found = MailFolder(mail_folder_path(current_app.config)).message(name)
+    if found is None:
+        abort(404)
+    return render_template("admin/mail_message.html", message=found)
 
 
 def _safe_next(target: str | None) -> str:

@@ -186,6 +186,16 @@ def ensure_flow() -> str:
     return flow
 
 
+def search_flow() -> str:
+    """A flow id for a search field outside the contact flow (the home page's).
+
+    Its searches count once per pause like the contact page's, but it starts
+    no contact flow (no ``flow`` event), so deflection figures stay those of
+    the contact page.
+    """
+    return ev.new_flow_id()
+
+
 def end_flow() -> None:
     session.pop(FLOW_KEY, None)
 
@@ -206,7 +216,13 @@ def ticket_events(db, ticket, suggested: list[dict], flow: str | None) -> None:
             ids = [a["id"] for a in suggested]
             common = {"occurred_at": now, "locale": ticket.locale, "flow": flow, "visitor": _visitor(now)}
             category = category_of(ids[0], ticket.locale) if ids else None
+            rows = [] if ev.flow_has(db, flow, ev.FORM) else [
+                # The one-page contact flow reveals the form without a request:
+                # a ticket sent is the form shown.
+                ev.event_row(ev.FORM, **common),
+            ]
             ev.write_rows(db, [
+                *rows,
                 ev.event_row(ev.CHANNEL, channel=ticket.channel, category=category, **common),
                 ev.event_row(ev.TICKET, ticket_id=ticket.id, ticket_kind=ticket.kind, channel=ticket.channel,
                              results=ids, category=category, **common),

@@ -1,7 +1,9 @@
 """The contact flow: a subject, the articles that may answer it, then the ticket form.
 
-Each step is a server-rendered page, so the flow works without JavaScript;
-``static/contact.js`` adds live suggestions to the subject field.
+With JavaScript it is one page: suggestions appear under the subject as the
+customer types (``static/combobox.js``), "None of these answers my question"
+sits right below them and reveals the ticket form in place, subject kept
+(``static/contact.js``). Without it, each step is a server-rendered page:
 
 1. ``/<locale>/contact``: the subject form.
 2. ``/<locale>/contact/suggestions``: articles matching the subject, and
@@ -25,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
@@ -32,7 +35,7 @@ from kb.analytics import events as ev
 from kb.attachments import AttachmentRejected, StoredFile
 from kb.feedback import record_answer
 from kb.mail import is_one_line
-from kb.models import utcnow
+from kb.models import OutboxMessage, utcnow
 from kb.tickets import TicketRequest, create_ticket, ticket_by_link
 
 from . import analytics, pages, search_index
@@ -72,8 +75,14 @@ def suggestions_for(subject: str) -> list:
 
 @bp.get("/<locale>/contact")
 def start():
+    """The subject, its suggestions and, hidden until "None of these answers my question", the form."""
+    subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
+    channels = available_channels(g.locale)
+    form = TicketForm(formdata=None, data={"subject": subject, "channel": channels[0].code})
     flow = analytics.ensure_flow()
-    return render_template("contact/subject.html", subject=request.args.get("subject", ""), error=None, flow=flow)
+    return render_template(
+        "contact/subject.html", subject=subject, error=None, flow=flow, **ticket_form_context(form, kept=[])
+    )
 
 
 @bp.get("/<locale>/contact/suggestions")
@@ -226,10 +235,24 @@ def confirmation(token: str):
     found = ticket_by_link(database(), token) if len(token) <= 100 else None
     if found is None:
         abort(404)
-    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found))
+    response = current_app.make_response(
+        render_template("contact/confirmation.html", ticket=found, email_status=confirmation_status(found))
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def confirmation_status(ticket) -> str:
+    """Where the customer's confirmation email is: "sent", "pending" or "dead"."""
+    with database().reading() as db:
+        status = db.scalar(
+            select(OutboxMessage.status)
+            .where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.kind == "email", OutboxMessage.recipient == ticket.email)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+        )
+    return status or "pending"
 
 
 def set_channel_choices(form: TicketForm) -> None:
@@ -237,6 +260,11 @@ def set_channel_choices(form: TicketForm) -> None:
 
 
 def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None, status=200):
+    return render_template("contact/ticket.html", **ticket_form_context(form, kept, errors=errors, notice=notice)), status
+
+
+def ticket_form_context(form: TicketForm, kept: list[StoredFile], *, errors=(), notice=None) -> dict:
+    """What contact/_ticket_form.html needs, on its own page or on the contact page."""
     config = current_app.config
     set_channel_choices(form)
     key, _shown_at = read_form_token(form.started.data)
@@ -245,21 +273,16 @@ def render_ticket_form(form: TicketForm, kept: list[StoredFile], *, errors=(), n
     form.started.data = form_serializer().dumps(key or secrets.token_urlsafe(24))
     form.kept_attachments.data = _signer("kept").dumps([f.as_dict() for f in kept])
     form.website.data = ""
-    channels = available_channels(g.locale, form.kind.data)
-    return (
-        render_template(
-            "contact/ticket.html",
-            form=form,
-            kept=kept,
-            errors=list(errors),
-            notice=notice,
-            channels=channels,
-            kind_labels=KIND_LABELS,
-            max_count=config["ATTACHMENT_MAX_COUNT"],
-            max_megabytes=_megabytes(config["ATTACHMENT_MAX_BYTES"]),
-        ),
-        status,
-    )
+    return {
+        "form": form,
+        "kept": kept,
+        "errors": list(errors),
+        "notice": notice,
+        "channels": available_channels(g.locale, form.kind.data),
+        "kind_labels": KIND_LABELS,
+        "max_count": config["ATTACHMENT_MAX_COUNT"],
+        "max_megabytes": _megabytes(config["ATTACHMENT_MAX_BYTES"]),
+    }
 
 
 def receive_uploads(room: int) -> tuple[list[StoredFile], list[str]]:

@@ -44,6 +44,27 @@ class FeedbackForm(FlaskForm):
     answer = RadioField(choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validators=[DataRequired()])
 
 
+# What a visitor who answered "No" found missing; stored as ArticleFeedback.question "missing:<code>".
+MISSING_REASONS = {
+    "answer": _l("It does not answer my question"),
+    "steps": _l("The steps did not work for me"),
+    "unclear": _l("It is hard to understand"),
+    "outdated": _l("It is out of date"),
+}
+
+
+class MissingForm(FlaskForm):
+    reason = RadioField(
+        _l("What was missing?"),
+        choices=[SelectChoice(code, label) for code, label in MISSING_REASONS.items()],
+        validators=[DataRequired(_l("Please choose what was missing."))],
+    )
+    comment = TextAreaField(
+        _l("Anything else? (optional)"), filters=[strip],
+        validators=[Optional(), Length(max=200, message=_l("Please keep this under 200 characters."))],
+    )
+
+
 class SolvedForm(FeedbackForm):
     subject = HiddenField(filters=[strip])
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import time
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from flask_babel import format_date, format_datetime, get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,7 +29,7 @@ from kb.analytics import reports
 from . import LOCALE_COOKIE, analytics, hit_url, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, configured_limit, database, limiter
-from .forms import FeedbackForm
+from .forms import FeedbackForm, MissingForm
 from .security import cookie_flags, external_url, host_refused
 
 bp = Blueprint("pages", __name__)
@@ -81,6 +83,12 @@ def category_description(slug: str | None) -> str:
     category = categories().get(slug) if slug else None
     page_locale = getattr(g, "locale", None) or str(get_locale())
     return category.descriptions.get(page_locale, "") if category else ""
+
+
+def category_icon(slug: str | None) -> str:
+    """The name of a category's icon (``icon`` in categories.yaml); "" for none."""
+    category = categories().get(slug) if slug else None
+    return category.icon if category else ""
 
 
 def language_name(code: str) -> str:
@@ -138,8 +146,8 @@ def date_format(value: str | None) -> str:
 
 @bp.app_template_filter("datetimefmt")
 def datetime_format(value: dt.datetime) -> str:
-    """A moment as the visitor's language writes it (Babel), in UTC."""
-    return format_datetime(value, "medium")
+    """A moment as the visitor's language writes it (Babel), with its time zone (UTC) said."""
+    return format_datetime(value, "long")
 
 
 # Query parameters that are part of a page's content, kept when switching language.
@@ -195,6 +203,7 @@ def template_globals():
     return {
         "category_name": category_name,
         "category_description": category_description,
+        "category_icon": category_icon,
         "hreflang": lambda code: hreflangs(code, current_app.extensions["kb.variants"])[0],
         "language_name": language_name,
         "language_in_page_language": language_in_page_language,
@@ -241,7 +250,9 @@ def home():
     for doc in documents:
         by_category.setdefault(doc.get("category") or "", []).append(doc)
     ordered = sorted(by_category.items(), key=lambda item: categories().position(item[0] or None))
-    return render_template("home.html", categories=ordered, popular=popular_articles(documents))
+    return render_template(
+        "home.html", categories=ordered, popular=popular_articles(documents), search_flow=analytics.search_flow()
+    )
 
 
 def popular_articles(documents: list[dict]) -> list[dict]:
@@ -274,11 +285,49 @@ def category(slug: str):
     return render_template("category.html", slug=slug, documents=documents)
 
 
+# Flashed messages about the feedback box are shown inside it, where the visitor is looking.
+FEEDBACK_FLASH = "feedback"
+TOC_MIN_HEADINGS = 3
+RELATED = 4
+_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+
+def table_of_contents(html: str) -> list[tuple[str, str]]:
+    """The second-level headings of an article (anchor, text), when there are enough to need a table.
+
+    >>> table_of_contents('<h2 id="a">A</h2><p>x</p><h2 id="b">B <em>b</em></h2><h2 id="c">C</h2>')
+    [('a', 'A'), ('b', 'B b'), ('c', 'C')]
+    >>> table_of_contents('<h2 id="a">A</h2>')
+    []
+    """
+    headings = [(anchor, Markup(text).striptags()) for anchor, text in _HEADING.findall(html)]
+    return headings if len(headings) >= TOC_MIN_HEADINGS else []
+
+
+def related_articles(doc: dict, locale: str) -> list[dict]:
+    """Other articles of the same category, those sharing most tags first."""
+    if not doc.get("category"):
+        return []
+    tags = set((doc.get("tags") or "").split())
+    others = [d for d in listed_documents(locale) if d["id"] != doc["id"] and d.get("category") == doc["category"]]
+    others.sort(key=lambda d: -len(tags & set((d.get("tags") or "").split())))
+    return others[:RELATED]
+
+
 @bp.get("/<locale>/articles/<article_id>")
 def article(article_id: str):
     doc, shown_locale, versions = find_article(article_id)
     analytics.record(ev.VIEW, article_id=doc["id"], category=doc.get("category") or None)
-    return render_template("article.html", doc=doc, shown_locale=shown_locale, versions=versions, form=FeedbackForm(formdata=None))
+    return render_template(
+        "article.html", doc=doc, shown_locale=shown_locale, versions=versions,
+        form=FeedbackForm(formdata=None), missing_form=missing_form(),
+        toc=table_of_contents(doc["html"]), related=related_articles(doc, g.locale),
+    )
+
+
+def missing_form() -> MissingForm | None:
+    """The "what was missing?" question, right after a visitor answered No."""
+    return MissingForm(formdata=None) if request.args.get("answered") == "no" else None
 
 
 def visitor_id() -> str:
@@ -294,12 +343,30 @@ def visitor_id() -> str:
 def feedback(article_id: str):
     doc, _shown, _versions = find_article(article_id)
     form = FeedbackForm()
+    answered = None
     if form.validate():
-        record_answer(database(), visitor=visitor_id(), article_id=doc["id"], locale=g.locale, question="helpful", positive=form.answer.data == "yes")
-        analytics.record(ev.VOTE, article_id=doc["id"], category=doc.get("category") or None, positive=form.answer.data == "yes")
-        flash(_("Thank you for your feedback."))
+        answered = form.answer.data
+        record_answer(database(), visitor=visitor_id(), article_id=doc["id"], locale=g.locale, question="helpful", positive=answered == "yes")
+        analytics.record(ev.VOTE, article_id=doc["id"], category=doc.get("category") or None, positive=answered == "yes")
+        flash(_("Thank you for your feedback.") if answered == "yes" else _("Thank you. What was missing?"), FEEDBACK_FLASH)
     else:
-        flash(_("Please choose Yes or No."))
+        flash(_("Please choose Yes or No."), FEEDBACK_FLASH)
+    return redirect(url_for(".article", article_id=article_id, answered=answered, _anchor="feedback"), code=303)
+
+
+@bp.post("/<locale>/articles/<article_id>/missing")
+@limiter.limit(configured_limit("FEEDBACK_RATE_LIMIT"))
+def missing(article_id: str):
+    doc, _shown, _versions = find_article(article_id)
+    form = MissingForm()
+    if not form.validate():
+        flash(_("Please choose what was missing."), FEEDBACK_FLASH)
+        return redirect(url_for(".article", article_id=article_id, answered="no", _anchor="feedback"), code=303)
+    record_answer(
+        database(), visitor=visitor_id(), article_id=doc["id"], locale=g.locale, question=f"missing:{form.reason.data}",
+        positive=False, subject=form.comment.data or None,
+    )
+    flash(_("Thank you: the writers will use this to improve the article."), FEEDBACK_FLASH)
     return redirect(url_for(".article", article_id=article_id, _anchor="feedback"), code=303)
 
 
@@ -334,7 +401,38 @@ def search():
         analytics.record_search(q, hits, locale=g.locale, total=total)
     suggestion = index.did_you_mean(q, g.locale) if q.strip() and not total else None
     pages = max(1, -(-total // RESULTS_PER_PAGE))
-    return render_template("search.html", q=q, hits=hits, page=page, pages=pages, total=total, suggestion=suggestion)
+    updated = {(h.locale, h.id): (index.document(h.locale, h.id) or {}).get("updated") for h in hits}
+    closest = closest_categories(q) if q.strip() and not total else []
+    return render_template(
+        "search.html", q=q, hits=hits, page=page, pages=pages, total=total, suggestion=suggestion,
+        updated=updated, closest=closest,
+    )
+
+
+CLOSEST = 3
+
+
+def closest_categories(text: str) -> list[tuple[str, int]]:
+    """The categories whose articles' titles and tags come nearest to ``text`` (fuzzy), with their sizes.
+
+    For a search that found nothing: somewhere to continue from.
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    documents = listed_documents(g.locale)
+    sizes: dict[str, int] = {}
+    for doc in documents:
+        sizes[doc.get("category") or ""] = sizes.get(doc.get("category") or "", 0) + 1
+    choices = [f"{d['title']} {d.get('tags') or ''}" for d in documents]
+    ranked = process.extract(text[:200], choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=len(choices))
+    closest: list[str] = []
+    for _choice, _score, position in ranked:
+        slug = documents[position].get("category") or ""
+        if slug not in closest:
+            closest.append(slug)
+        if len(closest) == CLOSEST:
+            break
+    return [(slug, sizes[slug]) for slug in closest]
 
 
 def register_error_pages(app):
@@ -349,9 +447,9 @@ def register_error_pages(app):
         rerender = RERENDER.get(request.endpoint)
         if rerender is not None and (isinstance(exc, CSRFError) or exc.code == 429):
             return rerender("csrf" if isinstance(exc, CSRFError) else "rate")
-        if isinstance(exc, CSRFError) and request.endpoint == "pages.feedback":
-            flash(_("Your answer could not be checked. Please answer again."))
-            return redirect(request.path.removesuffix("/feedback") + "#feedback", code=303)
+        if isinstance(exc, CSRFError) and request.endpoint in ("pages.feedback", "pages.missing"):
+            flash(_("Your answer could not be checked. Please answer again."), FEEDBACK_FLASH)
+            return redirect(request.path.rsplit("/", 1)[0] + "#feedback", code=303)
         g.error_page = True
         return _error_page(CSRF_EXPIRED if isinstance(exc, CSRFError) else exc.code or 500)
 

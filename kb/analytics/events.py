@@ -102,6 +102,15 @@ def event_row(kind: str, *, occurred_at: dt.datetime, locale: str, **fields) -> 
     return row
 
 
+def flow_has(session: Session, flow: str | None, kind: str) -> bool:
+    """Whether the stored events of ``flow`` include a ``kind`` step (False without a flow)."""
+    if flow is None:
+        return False
+    table = AnalyticsEvent.__table__
+    found = session.execute(select(table.c.id).where(table.c.flow == flow, table.c.kind == kind).limit(1)).first()
+    return found is not None
+
+
 def write_rows(session: Session, rows: list[dict]) -> None:
     """Write a batch of event rows: one ``INSERT`` for all, bursts of typing folded first.
 

@@ -52,15 +52,17 @@ def test_two_customer_flows_show_in_the_report(browser, base_url, served_instanc
         open_first_suggestion_by_keyboard(page, "en")
         answer_did_this_solve(page, "yes")
         context.close()
-        # B: a subject nothing answers; a pause; the suggestions page (a second
-        # search), then the form and a ticket.
+        # B: a subject nothing answers; a pause; more words (a second search),
+        # then "None of these answers my question": the form revealed in the
+        # page (no request) and a ticket.
         context, page = new_page(browser, base_url)
         page.goto("/en/contact")
-        with page.expect_response(lambda response: "q=zzqqxx" in response.url):
+        with page.expect_response(lambda response: response.url.endswith("q=zzqqxx")):
             page.locator("#contact-subject").press_sequentially("zzqqxx", delay=30)
         time.sleep(2.5)
-        page.locator("#contact-subject-form button[type=submit]").click()
-        page.locator("#still-need-help button").click()
+        with page.expect_response(lambda response: response.url.endswith("q=zzqqxx%20qqyyww")):
+            page.locator("#contact-subject").press_sequentially(" qqyyww", delay=30)
+        page.locator("#none-helps button").click()
         fill_ticket(page, email=unique_email("analytics"), kind="account")
         number = send_ticket(page, "en")
         context.close()
@@ -75,6 +77,21 @@ def test_two_customer_flows_show_in_the_report(browser, base_url, served_instanc
         steps = admin.locator(".customer-path li")
         expect(steps).to_have_count(6)  # contact page, two searches, form, channel, ticket
         expect(steps.nth(1)).to_contain_text("zzqqxx")
+        expect(steps.nth(2)).to_contain_text("zzqqxx qqyyww")
         admin.screenshot(path=SCREENSHOTS / "admin-ticket-desktop.png", full_page=True)
     finally:
         admin_context.close()
+
+
+def test_the_home_search_sends_a_flow_of_its_own(browser, base_url):
+    """So its searches count once per pause, like the contact page's."""
+    context, page = new_page(browser, base_url)
+    try:
+        page.goto("/en/")
+        flow = page.locator(".search-form .combobox").get_attribute("data-flow")
+        assert re.fullmatch(r"[0-9a-f]{32}", flow)
+        with page.expect_response(lambda response: "/api/suggest?" in response.url and response.url.endswith("q=invoice")) as sent:
+            page.locator("#search-q").press_sequentially("invoice", delay=30)
+        assert f"&flow={flow}&q=" in sent.value.url
+    finally:
+        context.close()

@@ -81,9 +81,11 @@ def test_still_need_help_then_a_ticket_number_and_the_confirmation_email(page, s
     expect(page.locator("#ticket-form")).to_have_count(0)
     still_need_help(page)
     expect(page.locator("#subject")).to_have_value("invoice wrong company")
-    channels = page.locator("#channel-choice input[type=radio]")
-    assert channels.count() >= 1
-    expect(page.locator("#channel-choice input[type=radio]:checked")).to_have_count(1)
+    radios = page.locator("#channel-choice input[type=radio]")
+    if radios.count():  # several channels: one is chosen
+        expect(page.locator("#channel-choice input[type=radio]:checked")).to_have_count(1)
+    else:  # one channel: said, not offered as a choice of one
+        expect(page.locator("#channel-choice input[name=channel]")).to_have_count(1)
     email = unique_email("flow")
     fill_ticket(page, email=email)
     number = send_ticket(page, "en")
@@ -114,10 +116,12 @@ def test_a_validation_error_keeps_every_field(page):
 
 def test_switching_language_keeps_the_page(page):
     page.goto("/en/articles/invoices")
+    page.locator(".language-menu summary").click()
     page.locator("nav.languages a[hreflang=de]").click()
     page.wait_for_url("**/de/articles/invoices")
     expect(page.locator("html")).to_have_attribute("lang", "de")
     page.goto("/fr/search?q=facture")
+    page.locator(".language-menu summary").click()
     page.locator("nav.languages a[hreflang=es]").click()
     page.wait_for_url(re.compile(r"/es/search\?q=facture"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -156,3 +160,46 @@ def test_the_contact_flow_in_every_language(page, locale):
     fill_ticket(page, email=unique_email(locale))
     send_ticket(page, locale)
     expect(page.locator("html")).to_have_attribute("lang", locale)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_contact_flow_on_one_page(browser, base_url, smtp_inbox, locale, width):
+    """Suggestions under the subject, "None of these answers my question" right below them,
+    the form revealed in place with focus moved and announced, the subject kept."""
+    from .conftest import DESKTOP, PHONE, new_page
+
+    inbox, _port = smtp_inbox
+    context, page = new_page(browser, base_url, viewport={"phone": PHONE, "desktop": DESKTOP}[width])
+    try:
+        type_subject(page, locale, SUBJECTS[locale])
+        expect(page.locator("#ticket-section")).to_be_hidden()
+        offer = page.locator("#none-helps button")
+        expect(offer).to_be_visible()
+        # Right below the suggestions: nothing but the field's hint between them.
+        listbox = page.locator("#contact-suggestions").bounding_box()
+        button = offer.bounding_box()
+        assert 0 <= button["y"] - (listbox["y"] + listbox["height"]) < 80, (listbox, button)
+        expect(page.locator("#contact-suggestions [role=option]").first).to_be_visible()
+        start = page.url
+        offer.click()
+        section = page.locator("#ticket-section")
+        expect(section).to_be_visible()
+        expect(offer).to_have_attribute("aria-expanded", "true")
+        assert page.evaluate("document.activeElement.id") == "ticket-heading"
+        expect(page.locator("#ticket-heading")).to_be_in_viewport()
+        expect(page.locator("#contact-status")).to_have_text(section.get_attribute("data-announce"))
+        expect(page.locator("#subject")).to_have_value(SUBJECTS[locale])
+        assert page.url == start  # the same page
+        email = unique_email(f"onepage-{locale}-{width}")
+        fill_ticket(page, email=email)
+        send_button = page.locator("#ticket-form button[type=submit]")
+        # Room between the last button and the footer.
+        send_button.scroll_into_view_if_needed()
+        footer, sent = page.locator(".site-footer").bounding_box(), send_button.bounding_box()
+        assert footer["y"] - (sent["y"] + sent["height"]) >= 24
+        number = send_ticket(page, locale)
+        expect(page.locator("html")).to_have_attribute("lang", locale)
+        assert number in wait_for_mail(inbox, email)["Subject"]
+    finally:
+        context.close()

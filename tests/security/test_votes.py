@@ -11,7 +11,7 @@ from ..helpers import form_values, soup
 
 def vote(client, article_id: str, answer: str, locale: str = "en"):
     page = client.get(f"/{locale}/articles/{article_id}")
-    return client.post(f"/{locale}/articles/{article_id}/feedback", data={**form_values(page, "feedback"), "answer": answer})
+    return client.post(f"/{locale}/articles/{article_id}/feedback", data={**form_values(page, "feedback-form"), "answer": answer})
 
 
 def votes(app, article_id: str, positive: bool | None = None) -> int:
@@ -36,7 +36,7 @@ def test_many_votes_from_one_visitor_count_once(make_app):
         vote(other, "invoices", "yes")
     client = app.test_client()
     target = "webhooks"
-    values = {**form_values(client.get(f"/en/articles/{target}"), "feedback"), "answer": "yes"}
+    values = {**form_values(client.get(f"/en/articles/{target}"), "feedback-form"), "answer": "yes"}
     for _ in range(150):  # one page, its token sent again and again
         assert client.post(f"/en/articles/{target}/feedback", data=values).status_code == 303
     for _ in range(20):  # and the page read again and again

@@ -1,150 +1,11 @@
-// Contact flow enhancements: live article suggestions under the subject
-// (ARIA 1.2 combobox with a listbox) and the campaign fields shown only for
-// campaign requests. Every step also works without this file.
+// The contact flow on one page (the suggestions themselves are combobox.js):
+// once suggestions have answered, "None of these answers my question" sits
+// right below them; choosing it reveals the ticket form in place, the
+// subject copied into it, focus moved to its heading and the change
+// announced. The campaign fields show only for campaign requests. Without
+// this file every step is a page of its own.
 (function () {
   "use strict";
-
-  var DEBOUNCE_MS = 200;
-  var MIN_CHARS = 3;
-  var LIMIT = 5;
-
-  function setupCombobox(box) {
-    var input = box.querySelector("[role=combobox]");
-    var listbox = box.querySelector("[role=listbox]");
-    var status = document.getElementById("contact-status");
-    var timer = null;
-    var controller = null;
-    var sequence = 0; // number of the newest request; older answers are dropped
-    var options = [];
-    var active = -1;
-
-    function close() {
-      listbox.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-
-    function setActive(index) {
-      options.forEach(function (option, i) {
-        option.setAttribute("aria-selected", i === index ? "true" : "false");
-      });
-      active = index;
-      if (index >= 0) {
-        input.setAttribute("aria-activedescendant", options[index].id);
-        options[index].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
-
-    function articleUrl(id) {
-      var url = box.dataset.articleUrl.replace("__ID__", encodeURIComponent(id));
-      return url + "?subject=" + encodeURIComponent(input.value.trim());
-    }
-
-    function announce(count) {
-      var message = count === 0 ? box.dataset.msgNone : count === 1 ? box.dataset.msgOne : box.dataset.msgMany;
-      status.textContent = message.replace("{count}", String(count));
-    }
-
-    function show(results) {
-      listbox.textContent = "";
-      options = results.map(function (result, i) {
-        var option = document.createElement("li");
-        option.id = "contact-suggestion-" + i;
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        option.dataset.href = articleUrl(result.id);
-        option.textContent = result.title; // text only: never the snippet's HTML
-        option.addEventListener("mousedown", function (event) {
-          event.preventDefault(); // keep focus in the field
-        });
-        option.addEventListener("click", function () {
-          window.location.assign(option.dataset.href);
-        });
-        listbox.appendChild(option);
-        return option;
-      });
-      active = -1;
-      input.removeAttribute("aria-activedescendant");
-      if (options.length) {
-        listbox.hidden = false;
-        input.setAttribute("aria-expanded", "true");
-      } else {
-        close();
-      }
-      announce(options.length);
-    }
-
-    function fetchSuggestions() {
-      var text = input.value.trim();
-      if (text.length < MIN_CHARS) {
-        if (controller) controller.abort();
-        sequence += 1;
-        listbox.textContent = "";
-        options = [];
-        close();
-        status.textContent = "";
-        return;
-      }
-      if (controller) controller.abort();
-      controller = new AbortController();
-      var mine = ++sequence;
-      var url = box.dataset.suggestUrl + "?lang=" + encodeURIComponent(box.dataset.lang) +
-        "&limit=" + LIMIT +
-        // The flow lets the server count this search once per pause, not per key.
-        (box.dataset.flow ? "&flow=" + encodeURIComponent(box.dataset.flow) : "") +
-        "&q=" + encodeURIComponent(text);
-      fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("suggest answered " + response.status);
-          return response.json();
-        })
-        .then(function (body) {
-          if (mine === sequence) show(body.results || []);
-        })
-        .catch(function (error) {
-          if (error.name !== "AbortError" && mine === sequence) close();
-        });
-    }
-
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(fetchSuggestions, DEBOUNCE_MS);
-    });
-
-    input.addEventListener("keydown", function (event) {
-      var open = !listbox.hidden && options.length > 0;
-      if (event.key === "ArrowDown") {
-        if (!options.length) return;
-        event.preventDefault();
-        if (!open) { listbox.hidden = false; input.setAttribute("aria-expanded", "true"); }
-        setActive(active + 1 >= options.length ? 0 : active + 1);
-      } else if (event.key === "ArrowUp") {
-        if (!options.length) return;
-        event.preventDefault();
-        if (!open) { listbox.hidden = false; input.setAttribute("aria-expanded", "true"); }
-        setActive(active <= 0 ? options.length - 1 : active - 1);
-      } else if (event.key === "Enter") {
-        if (open && active >= 0) {
-          event.preventDefault();
-          window.location.assign(options[active].dataset.href);
-        }
-      } else if (event.key === "Escape") {
-        if (open) {
-          event.preventDefault();
-          close();
-        } else {
-          input.value = "";
-        }
-      }
-    });
-
-    input.addEventListener("blur", function () {
-      setTimeout(close, 150);
-    });
-  }
 
   function setupCampaignFields(form) {
     var kind = form.querySelector("#kind");
@@ -158,7 +19,42 @@
     update();
   }
 
-  document.querySelectorAll(".combobox").forEach(setupCombobox);
+  function setupOnePage() {
+    var box = document.querySelector("#contact-subject-form .combobox");
+    var offer = document.getElementById("none-helps");
+    var section = document.getElementById("ticket-section");
+    if (!box || !offer || !section) return;
+    var subject = document.getElementById("contact-subject");
+    var button = offer.querySelector("button");
+    var status = document.getElementById("contact-status");
+    var ticketSubject = section.querySelector("#subject");
+    var copied = ticketSubject ? ticketSubject.value : null;
+
+    function copySubject() {
+      // Only while the customer has not written their own subject in the form.
+      if (ticketSubject && ticketSubject.value === copied) {
+        ticketSubject.value = subject.value.trim();
+        copied = ticketSubject.value;
+      }
+    }
+
+    var showMatching = document.getElementById("show-matching");
+    box.addEventListener("suggestions", function (event) {
+      offer.hidden = event.detail.count < 0 && section.hidden;
+      // The matching articles are already listed: their page would say nothing more.
+      if (showMatching) showMatching.hidden = event.detail.count >= 0;
+    });
+    subject.addEventListener("input", copySubject);
+    button.addEventListener("click", function () {
+      copySubject();
+      section.hidden = false;
+      button.setAttribute("aria-expanded", "true");
+      document.getElementById("ticket-heading").focus();
+      status.textContent = section.dataset.announce;
+    });
+  }
+
+  setupOnePage();
   var ticketForm = document.getElementById("ticket-form");
   if (ticketForm) setupCampaignFields(ticketForm);
 })();
