@@ -8,6 +8,12 @@ client count. Each request is a typed query from ``common.typed_queries``,
 in every locale, in a fixed order. Afterwards it reads the peak resident
 memory (VmHWM) of each gunicorn worker from /proc.
 
+With ``--record on`` each request carries a contact-flow id, as the contact
+page's script sends it, so the server records the search for the deflection
+analytics (one insert per pause, updates while a flow keeps typing: four
+consecutive queries of a locale form one flow). ``--record both`` measures
+each client count without and then with recording, on the same server.
+
 Traffic goes to 127.0.0.1 only; each run is bounded by --duration.
 
     python benchmarks/suggest_http.py --per-locale 10000 --clients 1,8,32 --duration 15
@@ -16,11 +22,13 @@ Traffic goes to 127.0.0.1 only; each run is bounded by --duration.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -95,6 +103,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="kb serve --workers (default: %(default)s, kb serve's default).")
     parser.add_argument("--threads", type=int, default=4, help="kb serve --threads (default: %(default)s, kb serve's default).")
     parser.add_argument("--queries", type=int, default=200, help="Distinct typed queries per locale (default: %(default)s).")
+    parser.add_argument("--record", choices=("off", "on", "both"), default="off",
+                        help="Send contact-flow ids so that searches are recorded for analytics: off, on, or both in turn (default: %(default)s).")
     args = parser.parse_args(argv)
     locales = parse_locales(args.locales)
     clients = [int(c) for c in args.clients.split(",")]
@@ -105,13 +115,17 @@ def main(argv=None) -> int:
     if not (index_dir / "CURRENT").exists():
         raise SystemExit(f"no index in {index_dir}: run benchmarks/build.py with the same options first")
 
-    paths = []
+    paths, recorded_paths = [], []
     for number in range(args.queries):
         for locale in locales:
             text = typed_queries(locale, args.queries, args.seed)[number]
             paths.append("/api/suggest?" + urllib.parse.urlencode({"q": text, "lang": locale}))
+            flow = hashlib.sha256(f"{args.seed}:{locale}:{number // 4}".encode()).hexdigest()[:32]
+            recorded_paths.append("/api/suggest?" + urllib.parse.urlencode({"q": text, "lang": locale, "flow": flow}))
     work = Path(tempfile.mkdtemp(prefix="kb-http-bench-"))
     (work / "paths.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
+    (work / "recorded.txt").write_text("\n".join(recorded_paths) + "\n", encoding="utf-8")
+    modes = {"off": ["paths.txt"], "on": ["recorded.txt"], "both": ["paths.txt", "recorded.txt"]}[args.record]
     (work / "suggest.lua").write_text(WRK_SCRIPT, encoding="utf-8")
 
     port = free_port()
@@ -150,15 +164,18 @@ def main(argv=None) -> int:
                        check=True, capture_output=True)
         for count in clients:
             threads = min(count, 2)
-            run = subprocess.run(
-                [wrk, f"-t{threads}", f"-c{count}", f"-d{args.duration}s", "--timeout", "10s",
-                 "-s", str(work / "suggest.lua"), base, "--", str(work / "paths.txt")],
-                check=True, capture_output=True, text=True,
-            )
-            figures = json.loads(run.stdout.strip().splitlines()[-1])
-            results.append((count, figures))
+            for mode in modes:
+                run = subprocess.run(
+                    [wrk, f"-t{threads}", f"-c{count}", f"-d{args.duration}s", "--timeout", "10s",
+                     "-s", str(work / "suggest.lua"), base, "--", str(work / mode)],
+                    check=True, capture_output=True, text=True,
+                )
+                figures = json.loads(run.stdout.strip().splitlines()[-1])
+                results.append((count, "on" if mode == "recorded.txt" else "off", figures))
         workers = worker_pids(server.pid)
         rss = [peak_rss_kb(pid) for pid in workers]
+        with sqlite3.connect(work / "instance" / "kb.sqlite3") as db:
+            recorded = db.execute("SELECT count(*) FROM analytics_events WHERE kind = 'search'").fetchone()[0]
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -170,13 +187,15 @@ def main(argv=None) -> int:
     print()
     print(f"suggest over HTTP: kb serve --workers {args.workers} --threads {args.threads}, "
           f"{args.per_locale} articles per locale, {len(paths)} distinct requests, wrk {args.duration} s per line")
-    print(f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for count, f in results:
-        print(f"{count:7d} {f['requests'] / f['seconds']:8.0f} {f['p50'] / 1000:8.1f} {f['p95'] / 1000:8.1f} "
+    print(f"{'clients':>7} {'record':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for count, mode, f in results:
+        print(f"{count:7d} {mode:>6} {f['requests'] / f['seconds']:8.0f} {f['p50'] / 1000:8.1f} {f['p95'] / 1000:8.1f} "
               f"{f['p99'] / 1000:8.1f} {f['errors'] + f['non2xx']:7d}")
+    if args.record != "off":
+        print(f"analytics: {recorded} search events recorded from {sum(f['requests'] for _c, m, f in results if m == 'on')} recorded requests")
     print(f"peak RSS per worker: {', '.join(f'{kb_ // 1024} MB' for kb_ in rss)}")
     shutil.rmtree(work, ignore_errors=True)
-    if any(f["errors"] or f["non2xx"] for _, f in results):
+    if any(f["errors"] or f["non2xx"] for _c, _m, f in results):
         print("some requests failed or were refused: these figures do not measure suggestions")
         return 1
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -667,11 +668,13 @@ def run_demo(config: dict, base_url: str | None = None) -> None:
     else:
         click.echo(f"demo staff account {report.staff_email} already exists")
     click.echo(f"{report.tickets_added} demo tickets added" if report.tickets_added else "tickets exist already: none added")
+    if report.events_added:
+        click.echo(f"{report.events_added} demo analytics events added (three weeks of visits for /admin/reports)")
 
 
 @main.command()
 def demo():
-    """Fill the help center with a demo: a staff account and a ticket in each language.
+    """Fill the help center with a demo: a staff account, a ticket in each language, and analytics events.
 
     The tickets' emails go through the outbox like real ones (into
     <instance>/mail/ when KB_SMTP_URL is not set). Run it again and nothing
@@ -733,7 +736,7 @@ def outbox_send(watch: bool, interval: float):
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
-                sender.run_forever(interval, stop, hourly=lambda: prune_attachments(config, database))
+                sender.run_forever(interval, stop, hourly=lambda: hourly_upkeep(config, database))
             except KeyboardInterrupt:
                 pass
             return
@@ -741,6 +744,11 @@ def outbox_send(watch: bool, interval: float):
     finally:
         database.dispose()
     click.echo(f"{report.sent} sent, {report.retried} to retry, {report.dead} dead")
+
+
+def hourly_upkeep(config: dict, database) -> None:
+    prune_attachments(config, database)
+    prune_analytics(config, database)
 
 
 def prune_attachments(config: dict, database, hours: float = 24) -> int:
@@ -779,32 +787,171 @@ def staff():
     """Staff accounts of the admin area."""
 
 
+def _staff_password(password: str) -> str:
+    from .staff import PASSWORD_MIN
+
+    if len(password) < PASSWORD_MIN:
+        raise click.BadParameter(f"use at least {PASSWORD_MIN} characters", param_hint="--password")
+    return password
+
+
 @staff.command("add")
 @click.argument("email")
 @click.password_option(help="Password (asked for when not given).")
 def staff_add(email: str, password: str):
-    """Create a staff account that can read tickets at /admin/."""
+    """Create a staff account that can work on tickets and read reports at /admin/."""
     from sqlalchemy.exc import IntegrityError
 
-    from .db import Database
     from .mail import is_plain_address
-    from .staff import create_staff
+    from .staff import create_staff, normalize_email
 
     if not is_plain_address(email.strip()):
         raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")
-    if len(password) < 12:
-        raise click.BadParameter("use at least 12 characters", param_hint="--password")
-    config = _config()
-    database = Database(config["DATABASE_URL"])
+    _staff_password(password)
     try:
-        with database.writing() as session:
+        with _database() as database, database.writing() as session:
             create_staff(session, email, password)
     except IntegrityError:
         raise click.ClickException(f"a staff account for {email} already exists") from None
+    click.echo(f"staff account {normalize_email(email)} created")
+
+
+@staff.command("list")
+def staff_list():
+    """List the staff accounts: email, active or disabled, creation date."""
+    from .staff import list_staff
+
+    with _database() as database, database.reading() as session:
+        users = list_staff(session)
+    if not users:
+        click.echo("no staff accounts yet (kb staff add EMAIL)")
+    for user in users:
+        click.echo(f"{user.email}\t{'active' if user.active else 'disabled'}\tcreated {user.created_at:%Y-%m-%d}")
+
+
+def _change_staff(email: str, change, done: str) -> None:
+    with _database() as database, database.writing() as session:
+        found = change(session)
+    if not found:
+        raise click.ClickException(f"no staff account for {email}")
+    click.echo(done)
+
+
+@staff.command("disable")
+@click.argument("email")
+def staff_disable(email: str):
+    """Disable an account: it can no longer sign in, and its open sessions end at their next request."""
+    from .staff import normalize_email, set_active
+
+    _change_staff(email, lambda session: set_active(session, email, False), f"staff account {normalize_email(email)} disabled")
+
+
+@staff.command("enable")
+@click.argument("email")
+def staff_enable(email: str):
+    """Enable a disabled account again."""
+    from .staff import normalize_email, set_active
+
+    _change_staff(email, lambda session: set_active(session, email, True), f"staff account {normalize_email(email)} enabled")
+
+
+@staff.command("password")
+@click.argument("email")
+@click.password_option(help="New password (asked for when not given).")
+def staff_password(email: str, password: str):
+    """Give an account a new password (at least 12 characters)."""
+    from .staff import normalize_email, set_password
+
+    _staff_password(password)
+    _change_staff(email, lambda session: set_password(session, email, password), f"password of {normalize_email(email)} changed")
+
+
+@contextmanager
+def _database():
+    """The configured database, disposed of afterwards."""
+    from .db import Database
+
+    database = Database(_config()["DATABASE_URL"])
+    try:
+        yield database
     finally:
         database.dispose()
-    click.echo(f"staff account {email.strip().lower()} created")
 
+
+@main.command()
+@click.option("--since", "since", default="30d", show_default=True, help="Period ending now: hours, days or weeks, such as 12h, 30d or 2w.")
+@click.option("--locale", "-l", default=None, help="Only this locale's searches, flows and tickets.")
+@click.option("--category", default=None, help="Only this category (searches whose first result is in it, flows that showed or opened one of its articles).")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Rows in each list.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Plain text for reading, or JSON.")
+def report(since: str, locale: str | None, category: str | None, top: int, output: str):
+    """Deflection report of a period: searches, flows, tickets, top and zero-result searches.
+
+    The same figures as the admin area's Reports page. The JSON has
+    searches, zero_result_searches, flows, flows_with_suggestions, deflected,
+    tickets, deflection_rate, the funnel, top_queries and zero_result_queries
+    (lists of {"query", "locale", "count"}) and the article and ticket tables.
+    """
+    from .analytics.reports import Filters, build_report, parse_since
+
+    config = _config()
+    try:
+        period = parse_since(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    if locale and locale not in config["LOCALES"]:
+        raise click.BadParameter(f"expected one of {', '.join(config['LOCALES'])}", param_hint="--locale")
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with _database() as database, database.reading() as session:
+            result = build_report(session, Filters.since(period, locale=locale, category=category), top=top)
+    except DBAPIError as exc:
+        raise click.ClickException(f"cannot read the analytics tables ({exc.orig}); run 'kb db upgrade' first") from None
+    if output == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+    rate = result.deflection_rate
+    click.echo(f"period: {result.filters.start:%Y-%m-%d %H:%M} to {result.filters.end:%Y-%m-%d %H:%M} UTC"
+               + (f", locale {locale}" if locale else "") + (f", category {category}" if category else ""))
+    click.echo(f"searches: {result.searches} ({result.zero_result_searches} without results)")
+    click.echo(f"contact flows: {result.flows}, {result.flows_with_suggestions} saw suggestions, {result.deflected} deflected, {result.tickets} tickets")
+    click.echo("deflection rate: " + ("n/a (no flow saw suggestions)" if rate is None else f"{rate:.1%}"))
+    click.echo("funnel: " + ", ".join(f"{step} {count}" for step, count in result.funnel))
+    for title, rows in (("top searches", result.top_queries), ("searches without results", result.zero_result_queries)):
+        click.echo(f"{title}:")
+        for row in rows:
+            click.echo(f"  {row['count']:6d}  {row['locale']}  {row['query']}")
+        if not rows:
+            click.echo("  none")
+
+
+@main.group()
+def analytics():
+    """Deflection analytics: the events behind the reports."""
+
+
+def prune_analytics(config: dict, database, days: int | None = None) -> int:
+    import datetime as dt
+
+    from .analytics.events import prune
+
+    days = config["ANALYTICS_RETENTION_DAYS"] if days is None else days
+    with database.writing() as session:
+        return prune(session, dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+
+
+@analytics.command("prune")
+@click.option("--days", default=None, type=click.IntRange(1), help="Keep this many days (default: KB_ANALYTICS_RETENTION_DAYS).")
+def analytics_prune(days: int | None):
+    """Delete analytics events older than the retention period.
+
+    The worker of `kb serve` (`kb outbox send --watch`) does this every hour.
+    """
+    config = _config()
+    with _database() as database:
+        removed = prune_analytics(config, database, days)
+    click.echo(f"{removed} analytics event(s) deleted")
 
 
 @main.group()

@@ -1,4 +1,4 @@
-"""Database models: tickets, their attachments, the outbox, staff and feedback."""
+"""Database models: tickets, their attachments, the outbox, staff, feedback and analytics events."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Ticket(Base):
     number: Mapped[str] = mapped_column(String(16), unique=True)
     # SHA-256 of the confirmation link's token: the link itself is never stored.
     link_digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     locale: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
@@ -39,6 +39,8 @@ class Ticket(Base):
     # and the priority it gives (urgent, high, normal, low).
     priority: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal", index=True)
     plan: Mapped[str | None] = mapped_column(String(32))
+    # new, forwarded (to another team) or solved; set by staff in the admin area.
+    status: Mapped[str] = mapped_column(String(16), default="new", server_default="new", index=True)
 
     # The 24-hour notice looks up a customer's latest ticket by address.
     __table_args__ = (Index("ix_tickets_email_created_at", "email", "created_at"),)
@@ -116,3 +118,35 @@ class ArticleFeedback(Base):
     # Random id of the visitor's browser session (none on answers from before it was kept).
     visitor: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnalyticsEvent(Base):
+    """One step a visitor took: a search, a suggestion opened, a ticket sent...
+
+    Never an email address or the text of a ticket: ``query`` is what was
+    typed in a search field (addresses and long numbers masked), ``visitor``
+    a salted hash of the client's address. ``flow`` joins the steps of one
+    contact flow; ``category`` is that of the article concerned (for a
+    search, of its first result). See :mod:`kb.analytics`.
+    """
+
+    __tablename__ = "analytics_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    flow: Mapped[str | None] = mapped_column(String(32), index=True)
+    visitor: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(16))
+    query: Mapped[str | None] = mapped_column(String(200))
+    result_count: Mapped[int | None] = mapped_column(Integer)
+    # Article ids: a search's results, or what a ticket was offered before it.
+    results: Mapped[list | None] = mapped_column(JSON)
+    article_id: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str | None] = mapped_column(String(40))
+    positive: Mapped[bool | None] = mapped_column(Boolean)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    ticket_kind: Mapped[str | None] = mapped_column(String(32))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), index=True)
+
+    __table_args__ = (Index("ix_analytics_events_kind_occurred_at", "kind", "occurred_at"),)

@@ -339,6 +339,11 @@ SETTINGS = (
     ),
     Setting("KB_SSO_LINK_SECONDS", "300", integer(1), "How long a sign-in link stays valid, in seconds."),
     Setting(
+        "KB_ANALYTICS_RETENTION_DAYS", "400", integer(1),
+        "Days analytics events (searches, flows, views, votes) are kept before `kb analytics prune` deletes them; "
+        "the outbox worker of `kb serve` prunes hourly.",
+    ),
+    Setting(
         "KB_PROXY_HOPS", "0", integer(0),
         "Reverse proxies or load balancers in front of `kb serve` whose `X-Forwarded-For`/`-Proto`/`-Host` are trusted "
         "(0: none). Set it to the number of proxies, or rate limits count every customer as the proxy.",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from kb.cli import main
 from kb.models import StaffUser
 
-from .helpers import PNG, form_values, open_ticket_form, soup, submit
+from .helpers import PNG, form_action, form_values, open_ticket_form, soup, submit
 
 PASSWORD = "correct horse battery"
 
@@ -114,3 +114,74 @@ def test_unclaimed_uploads_are_pruned_and_ticket_files_kept(app, runner):
 
         kept = db.scalar(select(Attachment))
     assert [p.name for p in folder.iterdir()] == [kept.stored_name]
+
+
+def test_staff_list_disable_enable_and_password(app, client, runner, staff):
+    env = {"KB_DATABASE_URL": app.config["DATABASE_URL"]}
+    listed = runner.invoke(main, ["staff", "list"], env=env)
+    assert listed.exit_code == 0 and listed.output.startswith("ana@plumora.example\tactive\tcreated ")
+    signed_in = sign_in(client, staff, PASSWORD)
+    assert signed_in.status_code == 303 and client.get("/admin/").status_code == 200
+    assert runner.invoke(main, ["staff", "disable", "ANA@plumora.example"], env=env).output == "staff account ana@plumora.example disabled\n"
+    # The open session ends at its next request, and signing in again is refused.
+    assert client.get("/admin/").status_code == 302
+    assert sign_in(client, staff, PASSWORD).status_code == 401
+    assert "\tdisabled\t" in runner.invoke(main, ["staff", "list"], env=env).output
+    assert runner.invoke(main, ["staff", "enable", staff], env=env).exit_code == 0
+    changed = runner.invoke(main, ["staff", "password", staff, "--password", "a brand new passphrase"], env=env)
+    assert changed.exit_code == 0 and changed.output == "password of ana@plumora.example changed\n"
+    assert sign_in(client, staff, PASSWORD).status_code == 401
+    assert sign_in(client, staff, "a brand new passphrase").status_code == 303
+    assert runner.invoke(main, ["staff", "password", staff, "--password", "short"], env=env).exit_code == 2
+    missing = runner.invoke(main, ["staff", "disable", "nobody@plumora.example"], env=env)
+    assert missing.exit_code == 1 and "no staff account for nobody@plumora.example" in missing.output
+
+
+def test_every_admin_page_has_its_own_layout_and_sign_out(app, client, staff):
+    customer = app.test_client()
+    submit(customer, open_ticket_form(customer, subject="images missing"))
+    sign_in(client, staff, PASSWORD)
+    number = soup(client.get("/admin/")).select_one("table.tickets a").text
+    for path in ("/admin/", f"/admin/tickets/{number}", "/admin/reports"):
+        page = soup(client.get(path))
+        assert page.select_one("header.admin-header form#logout-form button"), path
+        assert page.select_one("nav.languages") is None and page.select_one(".site-header") is None, path
+    german = soup(client.get("/admin/reports", headers={"Accept-Language": "de"}))
+    assert german.html["lang"] == "de" and german.select_one("nav.admin-nav [aria-current]").text == "Berichte"
+    assert german.select_one("#logout-form button").text == "Abmelden"
+
+
+def test_ticket_status_filters_and_search(app, client, staff):
+    customer = app.test_client()
+    for subject, kind, locale in (("images missing", "campaign", "en"), ("facture en double", "billing", "fr"), ("login broken", "account", "en")):
+        # One customer, three requests: past the recent-request notice each time.
+        submit(customer, open_ticket_form(customer, locale=locale, subject=subject), locale=locale, kind=kind, send_anyway="y")
+    sign_in(client, staff, PASSWORD)
+
+    def numbers(query=""):
+        return [a.text for a in soup(client.get("/admin/" + query)).select("table.tickets tbody a")]
+
+    assert len(numbers()) == 3
+    with app.extensions["kb.db"].reading() as db:
+        from kb.models import Ticket
+
+        by_subject = {t.subject: t.number for t in db.scalars(select(Ticket))}
+    assert numbers("?locale=fr") == [by_subject["facture en double"]]
+    assert numbers("?kind=account") == [by_subject["login broken"]]
+    assert numbers("?q=IMAGES") == [by_subject["images missing"]]
+    assert numbers("?q=" + by_subject["login broken"].lower()) == [by_subject["login broken"]]
+    assert numbers("?q=100%25") == [] and numbers("?q=_") == []  # LIKE wildcards are plain text
+    assert len(numbers("?channel=ticket&period=1d")) == 3 and numbers("?channel=phone") == []
+    assert len(numbers("?status=nonsense")) == 3  # unknown filter values are ignored
+    assert "No tickets match these filters." in client.get("/admin/?channel=phone").get_data(as_text=True)
+    # Status: new until staff change it.
+    assert len(numbers("?status=new")) == 3
+    ticket_page = client.get(f"/admin/tickets/{by_subject['login broken']}")
+    changed = client.post(form_action(ticket_page, "status-form"), data={**form_values(ticket_page, "status-form"), "status": "solved"})
+    assert changed.status_code == 303
+    assert "Status changed to Solved." in client.get(changed.headers["Location"]).get_data(as_text=True)
+    assert numbers("?status=solved") == [by_subject["login broken"]] and len(numbers("?status=new")) == 2
+    refused = client.post(form_action(ticket_page, "status-form"), data={**form_values(ticket_page, "status-form"), "status": "lost"})
+    assert refused.status_code == 400
+    no_token = client.post(form_action(ticket_page, "status-form"), data={"status": "new"})
+    assert no_token.status_code == 400 and numbers("?status=solved") == [by_subject["login broken"]]

@@ -65,5 +65,5 @@ def test_kb_db_upgrade_creates_the_schema_and_can_run_again(runner, tmp_path):
         assert f"database at revision {head_revision()}" in result.output
     database = Database(url)
     tables = set(inspect(database.engine).get_table_names())
-    assert {"tickets", "attachments", "outbox", "staff_users", "article_feedback", "alembic_version"} <= tables
+    assert {"tickets", "attachments", "outbox", "staff_users", "article_feedback", "analytics_events", "alembic_version"} <= tables
     database.dispose()

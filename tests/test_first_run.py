@@ -46,7 +46,9 @@ def test_kb_demo_fills_staff_tickets_and_mail_once(runner, kb_env, tmp_path):
     assert "6 demo tickets added" in first.output
     password = first.output.split("password ", 1)[1].split()[0]
     second = runner.invoke(main, ["demo"])
+    assert "demo analytics events added" in first.output
     assert "already exists" in second.output and "none added" in second.output
+    assert "analytics" not in second.output  # the made-up visits are added once too
     sent = runner.invoke(main, ["outbox", "send"])
     assert sent.output.strip() == "12 sent, 0 to retry, 0 dead"
 
@@ -65,6 +67,7 @@ def test_kb_demo_fills_staff_tickets_and_mail_once(runner, kb_env, tmp_path):
     tickets = soup(client.get("/admin/"))
     assert len(tickets.select("table.tickets tbody tr")) == 6
     mail = soup(client.get("/admin/mail"))
+    assert mail.select_one(".admin-nav [aria-current]").text == "Caught email"  # the staff area's own layout
     links = mail.select("table.tickets tbody a")
     assert len(links) == 12
     message = soup(client.get(links[0]["href"]))
@@ -72,6 +75,11 @@ def test_kb_demo_fills_staff_tickets_and_mail_once(runner, kb_env, tmp_path):
     # The confirmations link to where `kb serve` will answer.
     confirmations = [m for m in MailFolder(mail_folder_path(config)).messages() if m.recipient.endswith("@example.com")]
     assert len(confirmations) == 6 and all("http://127.0.0.1:8000/" in m.body for m in confirmations)
+    # Three weeks of visits: the reports page has figures, and articles to write.
+    reports = soup(client.get("/admin/reports"))
+    figures = {dt.text.strip(): dd.text.strip() for dt, dd in zip(reports.select(".figures dt"), reports.select(".figures dd"))}
+    assert figures and all(value not in ("0", "") for value in figures.values()), figures
+    assert reports.select("svg.chart") and "whatsapp" in reports.text
     app.extensions["kb.db"].dispose()
 
 

@@ -5,8 +5,9 @@ accented and wrapped in brackets (``[Ŝéàŕçĥ]``). Text left over once the
 bracketed parts are removed was never translated. Content is not interface:
 article bodies, article titles and snippets (marked with their own ``lang``),
 language names (links with ``hreflang``), what the customer typed and ticket
-numbers (``translate="no"``) and dates formatted by Babel (``<time>``) are
-left out, as is the product name.
+numbers (``translate="no"``), dates formatted by Babel (``<time>``) and
+language names from Babel's CLDR data (``data-cldr``) are left out, as is
+the product name.
 
 Esperanto's code stands in for the pseudo-locale: Babel must know a locale
 to format its dates and numbers, and the help center does not serve it.
@@ -79,8 +80,8 @@ def untranslated_text(html: str) -> list[str]:
             continue
         if node.find_parent(attrs={"hreflang": True}):
             continue  # a link to another language, named in that language
-        if node.find_parent(attrs={"translate": "no"}) or node.find_parent("time"):
-            continue  # the customer's own words, a ticket number, a date from Babel
+        if node.find_parent(attrs={"translate": "no"}) or node.find_parent("time") or node.find_parent(attrs={"data-cldr": True}):
+            continue  # the customer's own words, a ticket number, a date or a language's name from Babel
         if node.parent.name == "title":
             # The title of an article page starts with the article's own title.
             # So does a category page's, when the category's name falls back to another language.
@@ -237,6 +238,42 @@ def test_ticket_form_errors_confirmation_and_emails_went_through_gettext(pseudo_
         if re.search(r"[^\W\d_]", re.sub(r"\[[^\]]*\]|Plumora|https?://\S+|PLM-\w+|\S+@\S+", " ", line))
     ]
     assert leftovers == [], leftovers
+
+
+def test_admin_pages_went_through_gettext(pseudo_client):
+    """Tickets, a ticket with its customer's path, and the reports, with figures in every table."""
+    from .helpers import form_values, open_ticket_form, submit
+
+    app = pseudo_client.application
+    flow_page = pseudo_client.get(f"/{PSEUDO}/contact")
+    flow = BeautifulSoup(flow_page.get_data(as_text=True), "html.parser").select_one(".combobox")["data-flow"]
+    for text in ("invoice", "zzzzqqq"):
+        pseudo_client.get("/api/suggest", query_string={"q": text, "lang": PSEUDO, "flow": flow})
+    article = pseudo_client.get(f"/{PSEUDO}/contact/articles/invoices?subject=invoice")
+    pseudo_client.post(f"/{PSEUDO}/contact/articles/invoices/solved", data={**form_values(article, "solved"), "answer": "no"})
+    submit(pseudo_client, open_ticket_form(pseudo_client, locale=PSEUDO, subject="invoice"), locale=PSEUDO)
+    page = pseudo_client.get(f"/{PSEUDO}/articles/invoices")
+    pseudo_client.post(f"/{PSEUDO}/articles/invoices/feedback", data={**form_values(page, "feedback-form"), "answer": "yes"})
+
+    from kb.staff import create_staff
+
+    with app.extensions["kb.db"].writing() as db:
+        create_staff(db, "ana@plumora.example", "correct horse battery")
+    headers = {"Accept-Language": PSEUDO}
+    login = pseudo_client.get("/admin/login", headers=headers)
+    pseudo_client.post("/admin/login", headers=headers, data={
+        **form_values(login, "login-form"), "email": "ana@plumora.example", "password": "correct horse battery"})
+    tickets = pseudo_client.get("/admin/", headers=headers)
+    number = BeautifulSoup(tickets.get_data(as_text=True), "html.parser").select_one("table.tickets a").text
+    for url in ("/admin/", "/admin/?channel=none", f"/admin/tickets/{number}", "/admin/reports", "/admin/reports?period=1d&locale=en", "/admin/mail"):
+        response = pseudo_client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{PSEUDO}">' in html and "[" in html
+        assert untranslated_text(html) == [], url
+    report = pseudo_client.get("/admin/reports", headers=headers).get_data(as_text=True)
+    assert "customer-path" not in report and "chart-bar" in report and "zero-results" in report
+    assert "customer-path" in pseudo_client.get(f"/admin/tickets/{number}", headers=headers).get_data(as_text=True)
 
 
 def test_staff_sign_in_went_through_gettext(pseudo_client):

@@ -34,6 +34,7 @@ BAD_VALUES = {
     "KB_OUTBOX_LEASE_SECONDS": "5m",
     "KB_FEEDBACK_RATE_LIMIT": "often",
     "KB_SSO_LINK_SECONDS": "5 minutes",
+    "KB_ANALYTICS_RETENTION_DAYS": "0",
     "KB_SITE_NAME": "Acme\nBcc: x@example.com",
     "KB_LOGO_FILE": "logo.gif",
     "KB_BRAND_COLOR": "#ffd400",

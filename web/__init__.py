@@ -58,6 +58,11 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     # Read and checked now: a bad rules file stops the start (RulesError), never a page later.
     app.extensions["kb.rules"] = load_rules(app.config.get("RULES_FILE"))
     app.extensions["kb.db"] = Database(app.config["DATABASE_URL"])
+    from .analytics import Recorder
+
+    app.extensions["kb.analytics"] = Recorder(
+        app.extensions["kb.db"], flush_seconds=app.config.get("ANALYTICS_FLUSH_SECONDS", 0 if app.testing else 1.0)
+    )
 
     app.extensions["kb.categories"] = load_categories(
         app.config["ARTICLES_DIR"], app.config["LOCALES"], app.config["DEFAULT_LOCALE"]
@@ -71,7 +76,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     catalogs = str(ready_catalog_dir(app.config["INSTANCE_DIR"] / "translations"))
     Babel(app, locale_selector=_current_locale, default_translation_directories=catalogs)
 
-    from . import admin, api, brand, channels, contact, pages, writers
+    from . import admin, admin_reports, api, brand, channels, contact, pages, writers  # noqa: F401 (admin_reports adds views to admin.bp)
     from .extensions import init_limiter
 
     app.register_blueprint(api.bp)

@@ -1,20 +1,32 @@
-"""The staff area: sign in, list tickets, read one, download its attachments."""
+"""The staff area: sign in, find tickets and work on them, read the reports.
+
+Its pages have a layout of their own (``admin/base.html``): no customer
+header or language switcher, sign-out on every page, in the staff member's
+language (remembered choice or ``Accept-Language``). The reports live in
+``admin_reports.py``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from kb.analytics import events as ev
 from kb.mail import MailFolder, mail_folder_path
-from kb.models import Attachment, OutboxMessage, StaffUser, Ticket
+from kb.kinds import KIND_LABELS
+from kb.models import AnalyticsEvent, Attachment, OutboxMessage, StaffUser, Ticket
 from kb.rules import PRIORITIES
+from kb.staff import revoke_sessions
 
 from .extensions import attachment_store, configured_limit, database, limiter, rerenders
+from .channels import kind_labels, priority_label
 from .forms import LoginForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,6 +38,9 @@ SORTS = {
     "newest": (Ticket.created_at.desc(), Ticket.id.desc()),
     "priority": (PRIORITY_RANK, Ticket.created_at.desc(), Ticket.id.desc()),
 }
+STATUSES = {"new": _l("New"), "forwarded": _l("Forwarded"), "solved": _l("Solved")}
+PERIODS = {"1d": _l("Last 24 hours"), "7d": _l("Last 7 days"), "30d": _l("Last 30 days"), "90d": _l("Last 90 days"), "365d": _l("Last 12 months")}
+SEARCH_MAX = 100
 # Compared against when the email is unknown, so both cases take as long.
 _UNKNOWN_USER_HASH = generate_password_hash("not a real password")
 
@@ -96,6 +111,45 @@ def logout():
     return redirect(url_for("admin.login"), code=303)
 
 
+def period_start(code: str | None) -> dt.datetime | None:
+    """The start of a period chosen in a filter (``30d``...), or None for all time."""
+    if code not in PERIODS:
+        return None
+    return dt.datetime.now(dt.UTC) - dt.timedelta(days=int(code.removesuffix("d")))
+
+
+def ticket_filters() -> dict:
+    """The list's filters from the query string; unknown values are ignored."""
+    args = request.args
+    locales = current_app.config["LOCALES"]
+    return {
+        "status": args.get("status") if args.get("status") in STATUSES else "",
+        "locale": args.get("locale") if args.get("locale") in locales else "",
+        "kind": args.get("kind") if args.get("kind") in KIND_LABELS else "",
+        "channel": args.get("channel", "")[:16],
+        "priority": args.get("priority") if args.get("priority") in PRIORITIES else "",
+        "period": args.get("period") if args.get("period") in PERIODS else "",
+        "q": args.get("q", "").strip()[:SEARCH_MAX],
+    }
+
+
+def filtered(query, filters: dict):
+    for name in ("status", "locale", "kind", "channel", "priority"):
+        if filters[name]:
+            query = query.where(getattr(Ticket, name) == filters[name])
+    start = period_start(filters["period"])
+    if start is not None:
+        query = query.where(Ticket.created_at >= start)
+    if filters["q"]:
+        # The number, the subject, the customer's name or address, the description.
+        pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(*(
+            func.lower(column).like(pattern, escape="\\")
+            for column in (Ticket.number, Ticket.subject, Ticket.name, Ticket.email, Ticket.description)
+        )))
+    return query
+
+
 @bp.get("/")
 @staff_required
 def tickets():
@@ -103,14 +157,22 @@ def tickets():
     # Plain digits of a sane length only: a huge number overflowed the database's integers.
     page = int(requested) if requested.isascii() and requested.isdigit() and len(requested) <= 9 else 1
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "newest"
+    filters = ticket_filters()
     with database().reading() as db:
-        total = db.scalar(select(func.count()).select_from(Ticket))
+        total = db.scalar(filtered(select(func.count()).select_from(Ticket), filters))
         pages = max(1, -(-total // TICKETS_PER_PAGE))
         page = min(max(page, 1), pages)
         rows = db.scalars(
-            select(Ticket).order_by(*SORTS[sort]).offset((page - 1) * TICKETS_PER_PAGE).limit(TICKETS_PER_PAGE)
+            filtered(select(Ticket), filters).order_by(*SORTS[sort]).offset((page - 1) * TICKETS_PER_PAGE).limit(TICKETS_PER_PAGE)
         ).all()
-    return render_template("admin/tickets.html", tickets=rows, page=page, pages=pages, total=total, sort=sort)
+        channels = db.scalars(select(Ticket.channel).distinct().order_by(Ticket.channel)).all()
+    kept = {name: value for name, value in filters.items() if value}
+    return render_template(
+        "admin/tickets.html", tickets=rows, page=page, pages=pages, total=total, sort=sort, kind_labels=kind_labels(),
+        filters=filters, kept=kept, statuses=STATUSES, periods=PERIODS,
+        channels=[(c, c) for c in channels], priorities=[(p, priority_label(p)) for p in PRIORITIES],
+        locale_options=locale_options(),
+    )
 
 
 @bp.get("/tickets/<number>")
@@ -121,7 +183,61 @@ def ticket(number: str):
         if found is None:
             abort(404)
         messages = db.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == found.id).order_by(OutboxMessage.id)).all()
-    return render_template("admin/ticket.html", ticket=found, messages=messages)
+        path = customer_path(db, found.id)
+    return render_template(
+        "admin/ticket.html", ticket=found, messages=messages, kind_labels=kind_labels(), statuses=STATUSES, path=path,
+        titles=article_titles({e.article_id for e in path if e.article_id}),
+    )
+
+
+def locale_options() -> list[tuple[str, str]]:
+    """Each served locale with its name in the staff member's language."""
+    from .pages import language_in_page_language
+
+    return [(code, language_in_page_language(code)) for code in current_app.config["LOCALES"]]
+
+
+def customer_path(db, ticket_id: int) -> list[AnalyticsEvent]:
+    """What the customer did in the contact flow that ended with this ticket, in order.
+
+    Empty when the flow is unknown or its events are older than the retention period.
+    """
+    flow = db.scalar(select(AnalyticsEvent.flow).where(AnalyticsEvent.kind == ev.TICKET, AnalyticsEvent.ticket_id == ticket_id))
+    if flow is None:
+        return []
+    return db.scalars(
+        select(AnalyticsEvent).where(AnalyticsEvent.flow == flow).order_by(AnalyticsEvent.occurred_at, AnalyticsEvent.id)
+    ).all()
+
+
+def article_titles(article_ids) -> dict[str, str]:
+    """Titles of articles in the staff member's language, else the default locale's."""
+    from flask_babel import get_locale
+
+    from . import search_index
+
+    index = search_index()
+    locale, default = str(get_locale()), current_app.config["DEFAULT_LOCALE"]
+    titles = {}
+    for article_id in article_ids:
+        doc = index.document(locale, article_id) or index.document(default, article_id)
+        titles[article_id] = doc["title"] if doc else article_id
+    return titles
+
+
+@bp.post("/tickets/<number>/status")
+@staff_required
+def ticket_status(number: str):
+    status = request.form.get("status")
+    if status not in STATUSES:
+        abort(400)
+    with database().writing() as db:
+        found = db.scalar(select(Ticket).where(Ticket.number == number))
+        if found is None:
+            abort(404)
+        found.status = status
+    flash(_("Status changed to %(status)s.", status=STATUSES[status]))
+    return redirect(url_for(".ticket", number=number), code=303)
 
 
 @bp.get("/attachments/<int:attachment_id>")
@@ -159,8 +275,3 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
         return target
     return url_for("admin.tickets")
-
-
-def revoke_sessions(user: StaffUser) -> None:
-    """End every session of ``user`` on the server (sign-out, new password, disabled account)."""
-    user.session_version = (user.session_version or 0) + 1

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from search.service import MAX_LIMIT, IndexNotBuilt, SearchIndex
 
-from . import hit_url, search_index
+from . import analytics, hit_url, search_index
 from .extensions import configured_limit, limiter
 from .security import host_refused
 
@@ -97,16 +97,25 @@ def suggest():
     """Articles matching what the customer has typed so far."""
     lang = _lang()
     limit = _limit()
-    return jsonify(suggest_body(search_index(), request.args.get("q", ""), lang, limit))
+    q = request.args.get("q", "")
+    analytics.request_time()  # a slow search is still dated when the customer typed
+    body = suggest_body(search_index(), q, lang, limit, flow=analytics.valid_flow(request.args.get("flow")))
+    return jsonify(body)
 
 
-def suggest_body(index: SearchIndex, text: str, lang: str, limit: int, *, typing: bool = True) -> dict:
+def suggest_body(
+    index: SearchIndex, text: str, lang: str, limit: int, *, typing: bool = True, flow: str | None = None
+) -> dict:
     """The answer of ``/api/suggest``, which ``kb search --json`` prints too.
 
     Needs an application context (for the articles' URLs). With ``typing``
-    (the API), "did you mean" leaves the word still being typed alone.
+    (the API), "did you mean" leaves the word still being typed alone. With
+    the ``flow`` of a contact page, the search is recorded for analytics
+    (once per pause).
     """
     suggestions = index.suggest(text, lang, limit, typing=typing)
+    if flow:
+        analytics.record_search(text, suggestions.hits, locale=lang, flow=flow)
     body = {
         "query": text,
         "lang": lang,

@@ -65,6 +65,11 @@ def kind_label(code: str) -> str:
     return _(KIND_LABELS[code]) if code in KIND_LABELS else code
 
 
+def kind_labels() -> dict[str, str]:
+    """Every known kind of request with its label in the page's language (old tickets may use any)."""
+    return {code: kind_label(code) for code in KIND_LABELS}
+
+
 def priority_label(code: str) -> str:
     return _(PRIORITY_LABELS[code]) if code in PRIORITY_LABELS else code
 

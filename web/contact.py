@@ -31,13 +31,14 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from kb.analytics import events as ev
 from kb.attachments import AttachmentRejected, StoredFile
 from kb.feedback import record_answer
 from kb.mail import is_one_line
 from kb.models import OutboxMessage, utcnow
 from kb.tickets import TicketRequest, create_ticket, latest_ticket_since, ticket_by_link
 
-from . import pages, search_index
+from . import analytics, pages, search_index
 from .channels import channel_view, current_customer, decision_for, kind_choices, now, promise, remember_ticket, rules
 from .extensions import accepted, attachment_store, configured_limit, database, limiter, rerenders
 from .forms import SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
@@ -77,16 +78,22 @@ def start():
     """The subject, its suggestions and, hidden until "None of these answers my question", the form."""
     subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
     form = TicketForm(formdata=None, data=signed_in_details(subject))
-    return render_template("contact/subject.html", subject=subject, error=None, **ticket_form_context(form, kept=[]))
+    flow = analytics.ensure_flow()
+    return render_template(
+        "contact/subject.html", subject=subject, error=None, flow=flow, **ticket_form_context(form, kept=[])
+    )
 
 
 @bp.get("/<locale>/contact/suggestions")
 def suggestions():
     subject = request.args.get("subject", "").strip()
     problem = subject_problem(subject)
+    flow = analytics.ensure_flow()
     if problem:
-        return render_template("contact/subject.html", subject=subject, error=problem), 422
-    return render_template("contact/suggestions.html", subject=subject, hits=suggestions_for(subject))
+        return render_template("contact/subject.html", subject=subject, error=problem, flow=flow), 422
+    hits = suggestions_for(subject)
+    analytics.record_search(subject, hits, locale=g.locale, flow=flow)
+    return render_template("contact/suggestions.html", subject=subject, hits=hits)
 
 
 @bp.get("/<locale>/contact/articles/<article_id>")
@@ -95,6 +102,7 @@ def article(article_id: str):
     subject = request.args.get("subject", "").strip()[:SUBJECT_MAX]
     opened = [a for a in session.get("contact_opened", []) if a != article_id]
     session["contact_opened"] = [article_id, *opened][:OPENED_KEPT]
+    analytics.record(ev.OPEN, flow=analytics.ensure_flow(), article_id=doc["id"], category=doc.get("category") or None)
     form = SolvedForm(formdata=None, data={"subject": subject})
     return render_template("contact/article.html", doc=doc, shown_locale=shown_locale, versions=versions, subject=subject, form=form)
 
@@ -111,8 +119,12 @@ def solved(article_id: str):
     record_answer(
         database(), visitor=pages.visitor_id(), article_id=doc["id"], locale=g.locale, question="solved", positive=positive, subject=subject or None
     )
+    analytics.record(
+        ev.ANSWER, flow=analytics.current_flow(), article_id=doc["id"], category=doc.get("category") or None, positive=positive
+    )
     if positive:
         session.pop("contact_opened", None)
+        analytics.end_flow()
         return render_template("contact/solved.html", doc=doc)
     if subject_problem(subject):
         return redirect(url_for(".start"))
@@ -138,6 +150,7 @@ def ticket():
         if subject_problem(subject):
             # The form comes only after the suggestions: start there.
             return redirect(url_for(".start", subject=subject))
+        analytics.record(ev.FORM, flow=analytics.ensure_flow())
         form = TicketForm(formdata=None, data=signed_in_details(subject))
         return render_ticket_form(form, kept=[])
     return submit_ticket()
@@ -186,9 +199,15 @@ def submit_ticket():
         suggested=suggested_articles(form.subject.data),
         attachments=kept,
     )
+    flow = analytics.current_flow()
+
+    def notify(db, ticket, token):
+        enqueue_ticket_messages(db, ticket, token)
+        analytics.ticket_events(db, ticket, ticket_request.suggested, flow)
+
     link_token = ticket_link_token(key)
     try:
-        number = create_ticket(database(), ticket_request, enqueue_ticket_messages, link_token=link_token).number
+        number = create_ticket(database(), ticket_request, notify, link_token=link_token).number
     except IntegrityError:
         # The same form, sent at the same moment, was stored first.
         first = ticket_by_link(database(), link_token)
@@ -197,6 +216,7 @@ def submit_ticket():
         number = first.number
     session.pop("contact_opened", None)
     remember_ticket(number, link_token)
+    analytics.end_flow()
     return redirect_to_confirmation(g.locale, link_token)
 
 

@@ -8,7 +8,9 @@ changes nothing. The staff password is random, printed, and kept in
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import random
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -17,7 +19,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import func, select
 
-from kb.models import StaffUser, Ticket
+from kb.analytics import events as ev
+from kb.models import AnalyticsEvent, StaffUser, Ticket
 from kb.staff import create_staff
 from kb.tickets import TicketRequest, create_ticket
 
@@ -43,11 +46,27 @@ DEMO_TICKETS = {
 }
 
 
+# What visitors type, per language: so the reports page has something to show.
+# The last of each is something no article answers (the articles to write).
+DEMO_SEARCHES = {
+    "en": ("invoice", "campaign not sent", "import contacts", "emails in spam", "api key", "whatsapp"),
+    "fr": ("facture", "campagne non envoyée", "importer des contacts", "e-mails dans les spams", "clé api", "whatsapp"),
+    "de": ("rechnung", "kampagne nicht versendet", "kontakte importieren", "e-mails im spam", "api-schlüssel", "whatsapp"),
+    "es": ("factura", "campaña no enviada", "importar contactos", "correos en spam", "clave api", "whatsapp"),
+    "it": ("fattura", "campagna non inviata", "importare contatti", "email nello spam", "chiave api", "whatsapp"),
+    "pt": ("fatura", "campanha não enviada", "importar contatos", "emails no spam", "chave api", "whatsapp"),
+}
+DEMO_DAYS = 21
+DEMO_FLOWS_PER_DAY = 3  # per language
+DEMO_KINDS = ("billing", "campaign", "account", "contacts", "deliverability", "api")
+
+
 @dataclass(frozen=True)
 class DemoReport:
     staff_email: str
     staff_password: str | None  # None when the account existed already
     tickets_added: int
+    events_added: int = 0
 
 
 def fill_demo(app: Flask, base_url: str = "http://127.0.0.1:8000") -> DemoReport:
@@ -80,7 +99,83 @@ def fill_demo(app: Flask, base_url: str = "http://127.0.0.1:8000") -> DemoReport
             with app.test_request_context(f"/{locale}/contact/ticket", base_url=base_url):
                 create_ticket(database, request, enqueue_ticket_messages)
             added += 1
-    return DemoReport(DEMO_STAFF_EMAIL, password, added)
+    return DemoReport(DEMO_STAFF_EMAIL, password, added, fill_demo_analytics(app))
+
+
+def fill_demo_analytics(app: Flask, now: dt.datetime | None = None) -> int:
+    """Three weeks of made-up visits (searches, contact flows, views, votes), unless analytics has events.
+
+    Drawn with a fixed seed from ``DEMO_SEARCHES`` and the real index: the
+    suggestions are the ones the search gives today. Some flows end with the
+    customer's problem solved by an article, some with a ticket (the ticket
+    events carry no ticket: only the demo tickets above exist). How many
+    events were added.
+    """
+    database = app.extensions["kb.db"]
+    with database.reading() as db:
+        if db.scalar(select(func.count()).select_from(AnalyticsEvent)) > 0:
+            return 0
+    index = app.extensions["kb.search"]
+    rng = random.Random(14)
+    now = now or dt.datetime.now(dt.UTC)
+    rows: list[dict] = []
+    for locale in app.config["LOCALES"]:
+        queries = DEMO_SEARCHES.get(locale)
+        if not queries:
+            continue
+        answers = {q: index.suggest(q, locale, 5, typing=False).hits for q in queries}
+        for days_ago in range(DEMO_DAYS, 0, -1):
+            day = now - dt.timedelta(days=days_ago)
+            for _visit in range(DEMO_FLOWS_PER_DAY + rng.randrange(3)):
+                at = day.replace(hour=8 + rng.randrange(10), minute=rng.randrange(60), second=0, microsecond=0)
+                visitor = ev.visitor_hash(app.secret_key, f"198.51.100.{rng.randrange(1, 250)}", at.date())
+                rows.extend(_demo_flow(rng, locale, at, visitor, answers))
+    with database.writing() as db:
+        ev.write_rows(db, rows)
+    return len(rows)
+
+
+def _demo_flow(rng: random.Random, locale: str, at: dt.datetime, visitor: str | None, answers: dict) -> list[dict]:
+    """One visit: a contact flow (most of the time) or a read article with its vote."""
+    step = dt.timedelta(seconds=20)
+    common = {"locale": locale, "visitor": visitor}
+    query = rng.choice(list(answers))
+    hits = answers[query]
+    category = hits[0].category if hits else None
+    if hits and rng.random() < 0.3:  # came from the home page's search: read an article, maybe voted
+        article = rng.choice(hits)
+        rows = [
+            ev.event_row(ev.SEARCH, occurred_at=at, query=query, results=[h.id for h in hits], category=category,
+                         flow=ev.new_flow_id(), **common),
+            ev.event_row(ev.VIEW, occurred_at=at + step, article_id=article.id, category=article.category, **common),
+        ]
+        if rng.random() < 0.5:
+            rows.append(ev.event_row(ev.VOTE, occurred_at=at + 4 * step, article_id=article.id, category=article.category,
+                                     positive=rng.random() < 0.75, **common))
+        return rows
+    flow = ev.new_flow_id()
+    rows = [
+        ev.event_row(ev.FLOW, occurred_at=at, flow=flow, **common),
+        ev.event_row(ev.SEARCH, occurred_at=at + step, flow=flow, query=query, results=[h.id for h in hits],
+                     category=category, **common),
+    ]
+    if hits and rng.random() < 0.7:
+        article = hits[0] if rng.random() < 0.7 else rng.choice(hits)
+        rows.append(ev.event_row(ev.OPEN, occurred_at=at + 2 * step, flow=flow, article_id=article.id,
+                                 category=article.category, **common))
+        if rng.random() < 0.65:
+            rows.append(ev.event_row(ev.ANSWER, occurred_at=at + 5 * step, flow=flow, article_id=article.id,
+                                     category=article.category, positive=True, **common))
+            return rows
+        rows.append(ev.event_row(ev.ANSWER, occurred_at=at + 5 * step, flow=flow, article_id=article.id,
+                                 category=article.category, positive=False, **common))
+    ticket = {"occurred_at": at + 9 * step, "flow": flow, "category": category, "channel": "ticket", **common}
+    rows += [
+        ev.event_row(ev.FORM, occurred_at=at + 6 * step, flow=flow, **common),
+        ev.event_row(ev.CHANNEL, **ticket),
+        ev.event_row(ev.TICKET, ticket_kind=rng.choice(DEMO_KINDS), results=[h.id for h in hits], **ticket),
+    ]
+    return rows
 
 
 def ascii_word(word: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -14,7 +15,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from kb.feedback import record_answer
@@ -23,7 +23,10 @@ from kb.variants import hreflangs
 from search.fallback import fallback_locales
 from search.service import IndexNotBuilt
 
-from . import LOCALE_COOKIE, hit_url, preferred_locale, search_index
+from kb.analytics import events as ev
+from kb.analytics import reports
+
+from . import LOCALE_COOKIE, analytics, hit_url, preferred_locale, search_index
 from .api import json_http_error
 from .extensions import RERENDER, configured_limit, database, limiter
 from .forms import FeedbackForm, MissingForm
@@ -34,6 +37,8 @@ bp = Blueprint("pages", __name__)
 RESULTS_PER_PAGE = 10
 MAX_PAGES = 10
 POPULAR = 5
+POPULAR_DAYS = 30
+POPULAR_CACHE_SECONDS = 300
 
 # What an error page says: its heading, its advice, and whether a search form
 # follows (not while the index is missing: searching cannot work either).
@@ -245,23 +250,31 @@ def home():
     for doc in documents:
         by_category.setdefault(doc.get("category") or "", []).append(doc)
     ordered = sorted(by_category.items(), key=lambda item: categories().position(item[0] or None))
-    return render_template("home.html", categories=ordered, popular=popular_articles(documents))
+    return render_template(
+        "home.html", categories=ordered, popular=popular_articles(documents), search_flow=analytics.search_flow()
+    )
 
 
 def popular_articles(documents: list[dict]) -> list[dict]:
-    """The articles visitors found most useful (helpful votes and solved problems).
+    """The articles read most in the last ``POPULAR_DAYS`` days (page views and articles opened from the contact flow).
 
-    Until there are votes, the first articles of the help center stand in.
+    Counted by the database at most every ``POPULAR_CACHE_SECONDS`` per
+    worker: the home page is the busiest page, the ranking changes slowly.
+    Articles nobody read are not listed: popularity is never made up.
     """
-    with database().reading() as db:
-        counts = db.execute(
-            select(ArticleFeedback.article_id, func.count())
-            .where(ArticleFeedback.positive.is_(True))
-            .group_by(ArticleFeedback.article_id)
-        ).all()
-    score = dict(counts)
-    ranked = sorted(enumerate(documents), key=lambda item: (-score.get(item[1]["id"], 0), item[0]))
-    return [doc for _position, doc in ranked[:POPULAR]]
+    now = time.monotonic()
+    cached = current_app.extensions.get("kb.popular")
+    if cached is None or cached[0] < now:
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=POPULAR_DAYS)
+        try:
+            with database().reading() as db:
+                ranking = [article_id for article_id, _views in reports.popular_articles(db, since, POPULAR * 4)]
+        except Exception:
+            current_app.logger.exception("popular articles could not be counted")
+            ranking = []
+        cached = current_app.extensions["kb.popular"] = (now + POPULAR_CACHE_SECONDS, ranking)
+    by_id = {doc["id"]: doc for doc in documents}
+    return [by_id[article_id] for article_id in cached[1] if article_id in by_id][:POPULAR]
 
 
 @bp.get("/<locale>/categories/<slug>")
@@ -304,6 +317,7 @@ def related_articles(doc: dict, locale: str) -> list[dict]:
 @bp.get("/<locale>/articles/<article_id>")
 def article(article_id: str):
     doc, shown_locale, versions = find_article(article_id)
+    analytics.record(ev.VIEW, article_id=doc["id"], category=doc.get("category") or None)
     return render_template(
         "article.html", doc=doc, shown_locale=shown_locale, versions=versions,
         form=FeedbackForm(formdata=None), missing_form=missing_form(),
@@ -333,6 +347,7 @@ def feedback(article_id: str):
     if form.validate():
         answered = form.answer.data
         record_answer(database(), visitor=visitor_id(), article_id=doc["id"], locale=g.locale, question="helpful", positive=answered == "yes")
+        analytics.record(ev.VOTE, article_id=doc["id"], category=doc.get("category") or None, positive=answered == "yes")
         flash(_("Thank you for your feedback.") if answered == "yes" else _("Thank you. What was missing?"), FEEDBACK_FLASH)
     else:
         flash(_("Please choose Yes or No."), FEEDBACK_FLASH)
@@ -382,6 +397,8 @@ def search():
         page = 1
     index = search_index()
     hits, total = index.search_page(q, g.locale, page, RESULTS_PER_PAGE, RESULTS_PER_PAGE * MAX_PAGES) if q.strip() else ([], 0)
+    if page == 1:
+        analytics.record_search(q, hits, locale=g.locale, total=total)
     suggestion = index.did_you_mean(q, g.locale) if q.strip() and not total else None
     pages = max(1, -(-total // RESULTS_PER_PAGE))
     updated = {(h.locale, h.id): (index.document(h.locale, h.id) or {}).get("updated") for h in hits}

@@ -38,6 +38,13 @@ def warm_up_search(worker) -> None:
         worker.log.warning("%s", exc)
 
 
+def write_analytics(server, worker) -> None:
+    """Gunicorn's worker_exit hook: a stopping worker writes the analytics events it still holds."""
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        app.extensions["kb.analytics"].close()
+
+
 def serve_app(*, host: str, port: int, workers: int, threads: int) -> None:
     HelpCenterServer(
         {
@@ -53,5 +60,6 @@ def serve_app(*, host: str, port: int, workers: int, threads: int) -> None:
             # user; several help centers on one machine would fight over it.
             "control_socket_disable": True,
             "post_worker_init": warm_up_search,
+            "worker_exit": write_analytics,
         }
     ).run()

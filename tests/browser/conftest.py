@@ -51,9 +51,15 @@ def smtp_inbox():
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory, smtp_inbox):
+def served_instance(tmp_path_factory):
+    """The instance folder of the session's `kb serve` (its SQLite database is there)."""
+    return tmp_path_factory.mktemp("browser-instance")
+
+
+@pytest.fixture(scope="session")
+def base_url(served_instance, smtp_inbox):
     _inbox, smtp_port = smtp_inbox
-    instance = tmp_path_factory.mktemp("browser-instance")
+    instance = served_instance
     env = {
         "KB_INSTANCE_DIR": str(instance),
         "KB_ARTICLES_DIR": str(DEMO_ARTICLES),

@@ -117,7 +117,10 @@
       controller = new AbortController();
       var mine = ++sequence;
       var url = box.dataset.suggestUrl + "?lang=" + encodeURIComponent(box.dataset.lang) +
-        "&limit=" + LIMIT + "&q=" + encodeURIComponent(text);
+        "&limit=" + LIMIT +
+        // The flow lets the server count this search once per pause, not per key.
+        (box.dataset.flow ? "&flow=" + encodeURIComponent(box.dataset.flow) : "") +
+        "&q=" + encodeURIComponent(text);
       fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
         .then(function (response) {
           if (!response.ok) throw new Error("suggest answered " + response.status);
