@@ -371,12 +371,16 @@ def test_a_change_in_the_rules_file_alone_changes_the_contact_page(tmp_path, app
         client = app.test_client()
         sign_in(client)
         pages[name] = soup(open_ticket_form(client, locale="it"))
+        pages[f"{name} home"] = soup(client.get("/it/"))
         app.extensions["kb.db"].dispose()
     assert channel_states(pages["shipped"])["phone"] == ("unavailable", "language")
     assert channel_states(pages["changed"])["phone"] == ("open", "open")
     assert pages["changed"].select_one("#phone-number").text == "+39 02 4000 0100"
     assert "Prima risposta entro 4 ore." in pages["shipped"].select_one("#channel-ticket").text
     assert "Prima risposta entro 2 ore." in pages["changed"].select_one("#channel-ticket").text
+    # The home page's promise comes from the same rules.
+    assert "via email entro 4 ore." in pages["shipped home"].text
+    assert "via email entro 2 ore." in pages["changed home"].text
 
 
 def test_forms_shown_again_without_a_ticket_do_not_count_against_the_limit(app_config):

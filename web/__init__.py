@@ -85,6 +85,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.register_blueprint(channels.bp)
     app.add_template_global(channels.kind_label)
     app.add_template_global(channels.priority_label)
+    app.add_template_global(channels.answer_hours)
     app.register_blueprint(admin.bp)
     app.register_blueprint(brand.bp)
     app.register_blueprint(writers.bp)

@@ -65,6 +65,12 @@ def kind_label(code: str) -> str:
     return _(KIND_LABELS[code]) if code in KIND_LABELS else code
 
 
+def answer_hours() -> int:
+    """The first-answer time the rules promise this visitor (their plan, or the anonymous visitors')."""
+    customer = current_customer()
+    return rules().plan(customer.plan if customer.signed_in else None).first_answer_hours
+
+
 def kind_labels() -> dict[str, str]:
     """Every known kind of request with its label in the page's language (old tickets may use any)."""
     return {code: kind_label(code) for code in KIND_LABELS}
