@@ -16,6 +16,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from kb.cli import main
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
@@ -124,3 +126,19 @@ def kb_serve(env: dict, log_path: Path, *, workers: int = 2, ready_seconds: floa
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def add_staff(app, runner, email: str = "ana@plumora.example", password: str = STAFF_PASSWORD) -> str:
+    """A staff account made with the kb command, as an operator would; its address as stored."""
+    result = runner.invoke(main, ["staff", "add", email, "--password", password], env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
+    assert result.exit_code == 0, result.output
+    return email.lower()
+
+
+def sign_in(client, email: str, password: str = STAFF_PASSWORD):
+    """The staff sign-in form, filled and sent; the response (303 when accepted)."""
+    page = client.get("/admin/login")
+    return client.post("/admin/login", data={**form_values(page, "login-form"), "email": email, "password": password})

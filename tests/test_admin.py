@@ -8,9 +8,9 @@ from sqlalchemy import select
 from kb.cli import main
 from kb.models import StaffUser
 
-from .helpers import PNG, form_action, form_values, open_ticket_form, soup, submit
+from .helpers import PNG, STAFF_PASSWORD, add_staff, form_action, form_values, open_ticket_form, sign_in, soup, submit
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
@@ -20,15 +20,8 @@ def database_url(any_database_url):
 
 @pytest.fixture
 def staff(app, runner):
-    result = runner.invoke(main, ["staff", "add", "Ana@Plumora.example", "--password", PASSWORD],
-                           env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
-    assert result.exit_code == 0, result.output
-    return "ana@plumora.example"
-
-
-def sign_in(client, email, password):
-    page = client.get("/admin/login")
-    return client.post("/admin/login", data={**form_values(page, "login-form"), "email": email, "password": password})
+    # Upper case on purpose: addresses are stored folded.
+    return add_staff(app, runner, "Ana@Plumora.example")
 
 
 def test_staff_accounts_are_stored_hashed_and_unique(app, runner, staff):

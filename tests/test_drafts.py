@@ -7,11 +7,10 @@ import shutil
 import pytest
 
 from kb.articles import load_articles
-from kb.cli import main
 from search.indexing import build_index
 
 from .conftest import DEMO_ARTICLES, LOCALES, write_article
-from .test_admin import PASSWORD, sign_in
+from .helpers import add_staff, sign_in
 
 DRAFT = """---
 id: secret-launch
@@ -40,11 +39,9 @@ def app_config(app_config, tmp_path):
 
 @pytest.fixture
 def staff_client(app, runner):
-    result = runner.invoke(main, ["staff", "add", "ana@plumora.example", "--password", PASSWORD],
-                           env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
-    assert result.exit_code == 0, result.output
+    email = add_staff(app, runner)
     client = app.test_client()
-    assert sign_in(client, "ana@plumora.example", PASSWORD).status_code == 303
+    assert sign_in(client, email).status_code == 303
     return client
 
 

@@ -127,31 +127,13 @@ class Report:
 
     def tables(self) -> dict[str, list[dict]]:
         """Each table of the report as rows of plain values: what the CSV export writes."""
-        rate = self.deflection_rate
-        summary = [
-            {"figure": name, "value": value}
-            for name, value in (
-                ("searches", self.searches),
-                ("zero_result_searches", self.zero_result_searches),
-                ("flows", self.flows),
-                ("flows_with_suggestions", self.flows_with_suggestions),
-                ("deflected", self.deflected),
-                ("tickets", self.tickets),
-                ("deflection_rate", "" if rate is None else round(rate, 4)),
-            )
-        ]
-        return {
-            "summary": summary,
-            "funnel": [{"step": step, "flows": count} for step, count in self.funnel],
-            "daily": self.daily,
-            "top_queries": self.top_queries,
-            "zero_result_queries": self.zero_result_queries,
-            "deflecting_articles": self.deflecting_articles,
-            "suggested_before_tickets": self.suggested_before_tickets,
-            "helpfulness": self.helpfulness,
-            "tickets_by_kind_channel": self.tickets_by_kind_channel,
-        }
+        figures = self.as_json()
+        summary = [{"figure": name, "value": "" if figures[name] is None else figures[name]} for name in SUMMARY]
+        return {"summary": summary, **{name: figures[name] for name in TABLES if name != "summary"}}
 
+
+# The single figures of the report, in the order of its summary table.
+SUMMARY = ("searches", "zero_result_searches", "flows", "flows_with_suggestions", "deflected", "tickets", "deflection_rate")
 
 # Each table of the report and its columns, as the CSV export writes them.
 TABLES = {

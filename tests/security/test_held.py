@@ -10,13 +10,11 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from kb.articles import load_articles
-from kb.cli import main
 from kb.models import Attachment, OutboxMessage, Ticket
 from search.indexing import build_index
 
 from ..conftest import write_article
-from ..helpers import EXE, PNG, form_values, open_ticket_form, soup, submit
-from .test_sessions import PASSWORD, sign_in
+from ..helpers import EXE, PNG, STAFF_PASSWORD as PASSWORD, add_staff, form_values, open_ticket_form, sign_in, soup, submit
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE_ARTICLE = f"""---
@@ -74,8 +72,7 @@ def test_snippets_and_search_pages_are_escaped(hostile_app, query):
 
 @pytest.fixture
 def staff(app, runner):
-    runner.invoke(main, ["staff", "add", "ana@plumora.example", "--password", PASSWORD], env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
-    return "ana@plumora.example"
+    return add_staff(app, runner)
 
 
 def test_ticket_fields_are_text_in_staff_pages_and_emails(app, staff):

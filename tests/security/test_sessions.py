@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from kb.cli import main
 from kb.models import Attachment
 
-from ..helpers import PNG, form_values, open_ticket_form, submit
+from ..helpers import PNG, STAFF_PASSWORD, add_staff, form_values, open_ticket_form, sign_in, submit
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
@@ -20,17 +19,7 @@ def database_url(any_database_url):
 
 @pytest.fixture
 def staff(app, runner):
-    result = runner.invoke(main, ["staff", "add", "ana@plumora.example", "--password", PASSWORD],
-                           env={"KB_DATABASE_URL": app.config["DATABASE_URL"]})
-    assert result.exit_code == 0, result.output
-    return "ana@plumora.example"
-
-
-def sign_in(client, email=None, password=PASSWORD):
-    page = client.get("/admin/login")
-    response = client.post("/admin/login", data={**form_values(page, "login-form"), "email": email, "password": password})
-    assert response.status_code == 303
-    return response
+    return add_staff(app, runner)
 
 
 def test_a_copied_session_cookie_is_useless_after_sign_out(app, staff):
