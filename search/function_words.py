@@ -72,10 +72,15 @@ FUNCTION_WORDS = {
 
 
 @functools.cache
+def question_words(language: str) -> frozenset[str]:
+    """The language's question and function words as listed here, folded (no stop list)."""
+    return frozenset(fold(w) for w in FUNCTION_WORDS.get(language, "").split())
+
+
+@functools.cache
 def function_words(language: str) -> frozenset[str]:
     """The language's question and function words, with its stop words, folded."""
-    listed = FUNCTION_WORDS.get(language, "").split()
-    return frozenset(fold(w) for w in listed) | stop_words(language)
+    return question_words(language) | stop_words(language)
 
 
 def is_function_word(word: str, locale: str) -> bool:

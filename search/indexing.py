@@ -51,6 +51,7 @@ from kb.articles import Article, ArticleSet, LoadError, load_article_files
 from .changes import GitSnapshot, find_changes, git_snapshot, markdown_files  # noqa: F401 (kb.cli)
 from .manifest import MANIFEST, MANIFEST_VERSION, Entry, Manifest, open_manifest
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
+from .bigrams import bigram_analyzer
 from .crosslang import learn_pairs, translated_pairs, write_translations
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
@@ -89,6 +90,8 @@ def schema_for(locale: str) -> fields.Schema:
         # ("Rechnungsadresse" -> "rechnung adresse"), matched like the body.
         words=fields.TEXT(analyzer=word_analyzer(locale), phrase=False),
         parts=fields.TEXT(analyzer=analyzer, phrase=False),
+        # Neighbouring words as one term (search/bigrams.py): phrases without positions.
+        bigrams=fields.TEXT(analyzer=bigram_analyzer(locale), phrase=False),
         # Locales this article is published in, so a search in another
         # locale can skip, with one term, the articles it already has.
         locales=fields.KEYWORD(),
@@ -121,6 +124,7 @@ def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary 
         "typing": f"{article.title}\n{headings}\n{tags}\n{parts}",
         "words": f"{article.title}\n{headings}\n{tags}\n{article.text}",
         "parts": f"{parts}\n{body_parts}",
+        "bigrams": f"{article.title}\n{headings}\n{article.text}",
         "locales": " ".join(sorted(loc for loc, a in articles.translations(article.id).items() if a.published)),
         "category": article.category or "",
         "html": article.html,
