@@ -14,6 +14,8 @@ same thing in the same words, which one shared word does not show.
 ('remov word', 'word list')
 >>> [t.text for t in bigram_analyzer("de")("Wie kann ich die Adresse ändern")]
 ['adress and']
+>>> [t.text for t in bigram_analyzer("en")("Click Remove. Paragraph marks stay.")]
+['click remov', 'paragraph mark', 'mark stay']
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from whoosh.analysis import BiWordFilter, StopFilter
+from whoosh.analysis import Filter, RegexTokenizer, StopFilter
 
 from .analysis import (
+    WORD_PATTERN,
     FrenchPluralFilter,
+    PerWord,
     SnowballFilter,
-    _analyzer,
     _without_stop_word_filters,
     has_stemmer,
     language_of,
@@ -35,6 +38,31 @@ from .analysis import (
 from .function_words import is_function_word, question_words
 
 SEPARATOR = " "
+# Words of two sentences are not neighbours: these end one (a line is a
+# block of the article: a heading, a paragraph, a list item).
+SENTENCE_END = "[.!?;:\n]"
+
+
+class NeighbourFilter(Filter):
+    """Joins each word to the next, within a sentence: the sentence ends that
+    the tokenizer also yields (:data:`SENTENCE_END`) only break the chain.
+
+    >>> analyzer = RegexTokenizer(rf"\\w+|{SENTENCE_END}") | NeighbourFilter()
+    >>> [t.text for t in analyzer("one two. three four five")]
+    ['one two', 'three four', 'four five']
+    """
+
+    def __call__(self, tokens):
+        previous = None
+        for t in tokens:
+            text = t.text
+            if len(text) == 1 and not text.isalnum():
+                previous = None
+                continue
+            if previous is not None:
+                t.text = f"{previous}{SEPARATOR}{text}"
+                yield t
+            previous = text
 
 
 @functools.cache
@@ -50,7 +78,7 @@ def bigram_analyzer(locale: str):
         filters.append(FrenchPluralFilter())
     if has_stemmer(language):
         filters.append(SnowballFilter(language))
-    return _analyzer(filters) | BiWordFilter(sep=SEPARATOR)
+    return RegexTokenizer(f"{WORD_PATTERN}|{SENTENCE_END}") | PerWord(filters) | NeighbourFilter()
 
 
 def query_bigrams(words: Sequence[str], locale: str) -> tuple[str, ...]:

@@ -124,7 +124,8 @@ def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary 
         "typing": f"{article.title}\n{headings}\n{tags}\n{parts}",
         "words": f"{article.title}\n{headings}\n{tags}\n{article.text}",
         "parts": f"{parts}\n{body_parts}",
-        "bigrams": f"{article.title}\n{headings}\n{article.text}",
+        # The text has the headings, one block (heading, paragraph, item) a line.
+        "bigrams": f"{article.title}\n{article.text}",
         "locales": " ".join(sorted(loc for loc, a in articles.translations(article.id).items() if a.published)),
         "category": article.category or "",
         "html": article.html,

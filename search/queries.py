@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -32,6 +31,12 @@ MAX_QUERY_WORDS = 12
 
 # Query-time weight of each ranked field (see indexing.schema_for for what they hold).
 FIELD_WEIGHTS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0, "parts": 1.0}
+# A word counts by its best field, plus this share of its other fields: a hub
+# page naming the word in its title, a heading, its tags and its text no
+# longer outranks the page whose title is the query (summing the fields,
+# 1.0, did; 0.2 on the LibreOffice corpus's dev part: keywords 0.765 ->
+# 0.788, typos 0.697 -> 0.727, all 0.760 -> 0.777; docs/search.md).
+FIELD_TIEBREAK = 0.2
 # A word still being typed matches the beginnings of words in these fields.
 TYPING_WEIGHT = 3.0
 # An article using the customer's very word form, not just its stem. 2.0
@@ -60,7 +65,7 @@ COMPOUND_WEIGHT = 0.8
 # (search/bigrams.py), on top of the words themselves. 2.0: opening sentences
 # on the LibreOffice corpus's dev part 0.853 -> 0.906, up in every locale
 # (1.0: 0.890; 4.0: 0.914 but keywords and typos lower; docs/search.md).
-BIGRAM_WEIGHT = float(os.environ.get("KB_TUNE_BIGRAM", "2.0"))
+BIGRAM_WEIGHT = 2.0
 
 
 
@@ -268,14 +273,18 @@ def word_clause(
 ) -> query.Query:
     """One customer word, matched in each of ``fields`` (every ranked field) at that field's weight.
 
-    With a ``lexicon``, fields that lack a term are not asked for it (an
+    Each term counts by its best field plus ``FIELD_TIEBREAK`` of the others. With a ``lexicon``, fields that lack a term are not asked for it (an
     absent term still costs a dictionary lookup per field).
     """
-    return query.Or(
-        [
+    per_term = []
+    for term in terms:
+        options = [
             query.Term(field, term, boost=weight * boost)
-            for term in terms
             for field, weight in FIELD_WEIGHTS.items()
             if field in fields and (lexicon is None or term in lexicon.field_terms[field])
         ]
-    )
+        if len(options) > 1:
+            per_term.append(query.DisjunctionMax(options, tiebreak=FIELD_TIEBREAK))
+        elif options:
+            per_term.append(options[0])
+    return query.Or(per_term)

@@ -24,7 +24,7 @@ What is scored is still a Whoosh query (:class:`whoosh.query.Term`,
   the rest, such as synonyms, only stand in for them: ``matched`` is capped
   at ``asked``);
 - ``And``: the sum of the parts, only where every part matches;
-- ``DisjunctionMax``: the best part;
+- ``DisjunctionMax``: the best part, plus ``tiebreak`` times the others;
 - a compound's boost multiplies its score, even with a single part.
 
 Without ``scale`` these are Whoosh's own scores, which the tests check
@@ -219,9 +219,15 @@ class ArrayScorer:
             total *= q.boost
         elif isinstance(q, query.DisjunctionMax):
             if q.tiebreak:
-                raise TypeError("DisjunctionMax with a tiebreak is not supported")
-            for sub in q.subqueries:
-                np.maximum(total, self._evaluate(sub), out=total)
+                summed = np.zeros(self.doc_count)
+                for sub in q.subqueries:
+                    part = self._evaluate(sub)
+                    np.maximum(total, part, out=total)
+                    summed += part
+                total += q.tiebreak * (summed - total)
+            else:
+                for sub in q.subqueries:
+                    np.maximum(total, self._evaluate(sub), out=total)
             total *= q.boost
         elif isinstance(q, query.NullQuery.__class__):
             pass

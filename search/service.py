@@ -43,8 +43,9 @@ OUTDATED_WEIGHT = 0.85
 # finds (0.8: crosslang 0.348 on the corpus's dev part, 1.0: 0.416; 1.25 since
 # the exact word form weighs 2.0, which raised the page's own articles:
 # 0.441; 2.0 since word bigrams raised them again: 0.615, where 3.0 gave
-# 0.743 but lowered keywords, questions and typos; docs/search.md).
-TRANSLATED_WEIGHT = float(os.environ.get("KB_TUNE_TRANSLATED", "2.0"))
+# 0.743 but lowered keywords, questions and typos; 2.5 since a word counts
+# by its best field: 0.560 at 2.0, 0.644 at 2.5; docs/search.md).
+TRANSLATED_WEIGHT = 2.5
 # Candidates fetched beyond the limit, so that re-weighting can reorder them.
 OVERFETCH = 5
 # Stored fields a listing of articles leaves out (the big ones).

@@ -218,3 +218,12 @@ def test_whoosh_scorer_answers_through_whoosh_own_matchers(demo_index_dir):
         expected = array_scored.search(text, locale)[0].id
         assert expected in [hit.id for hit in whoosh_scored.search(text, locale)]
     assert type(whoosh_scored.current().scorers["en"]).__name__ == "WhooshScorer"
+
+
+def test_disjunction_max_with_a_tiebreak_adds_that_share_of_the_other_parts(demo_search):
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
+    title, body = query.Term("title", "password"), query.Term("body", "password")
+    st, sb = scorer.scores(title), scorer.scores(body)
+    best = scorer.scores(query.DisjunctionMax([title, body], tiebreak=0.2))
+    assert (st > 0).any() and (sb > 0).any()
+    assert best == pytest.approx(np.maximum(st, sb) + 0.2 * np.minimum(st, sb))

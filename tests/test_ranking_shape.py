@@ -1,0 +1,100 @@
+"""Ranking by the shape of the match: words side by side, a word's best field.
+
+Each test builds two small articles that share the customer's words and
+differ only in how they use them, so the order shows one rule of
+search/queries.py at work (the figures that chose the weights are in
+docs/search.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.articles import load_articles
+from search.bigrams import bigram_analyzer, query_bigrams
+from search.indexing import build_index
+from search.queries import split_query
+from search.service import SearchIndex
+
+from .conftest import LOCALES, write_article
+
+
+# Unrelated articles, so that word weights (idf) are those of a help center, not of two pages.
+FILLER = {
+    f"filler-{n}": (title, f"{title}. This page explains the {title.lower()} of the product, step by step, with examples.")
+    for n, title in enumerate(
+        ["Billing address", "Invoices", "Printing labels", "Keyboard shortcuts", "Sharing a file", "Languages", "Backups", "Fonts"]
+    )
+}
+
+
+def _search(tmp_path, locale: str, articles: dict[str, tuple[str, str]]) -> SearchIndex:
+    root = tmp_path / "articles"
+    for article_id, (title, body) in {**FILLER, **articles}.items():
+        write_article(root, f"{locale}/{article_id}.md", f"---\nid: {article_id}\ntitle: {title}\n---\n{body}\n")
+    build_index(load_articles(root, (locale,), locale), tmp_path / "index", (locale,))
+    return SearchIndex(tmp_path / "index", (locale,), locale)
+
+
+SENTENCES = {
+    "en": "How do I remove the paragraph marks from my document?",
+    "fr": "Comment supprimer les marques de paragraphe du document ?",
+    "de": "Wie kann ich die Absatzmarken aus dem Dokument entfernen?",
+    "es": "¿Cómo quito las marcas de párrafo del documento?",
+    "it": "Come rimuovo i segni di paragrafo dal documento?",
+    "pt": "Como removo as marcas de parágrafo do documento?",
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_sentence_and_the_text_it_comes_from_share_their_bigrams(locale):
+    sentence = SENTENCES[locale]
+    words = split_query(sentence + " ", locale).all_words
+    indexed = {t.text for t in bigram_analyzer(locale)(sentence)}
+    assert query_bigrams(words, locale)
+    assert set(query_bigrams(words, locale)) <= indexed
+
+
+def test_question_words_never_make_a_bigram():
+    assert query_bigrams(("how", "do", "i", "export"), "en") == ()
+    assert query_bigrams(("wie", "kann", "ich", "exportieren"), "de") == ()
+
+
+def test_words_side_by_side_rank_above_the_same_words_apart(tmp_path):
+    search = _search(
+        tmp_path,
+        "en",
+        {
+            # The same words, more often, but never next to each other.
+            "apart": (
+                "Document settings",
+                "Marks: remove them when you are done. A paragraph can be long. Marks and paragraph styles stay.",
+            ),
+            "together": (
+                "Formatting aids",
+                "With this option you can remove paragraph marks from the screen while you check "
+                "the layout of a long report before printing it for the whole team.",
+            ),
+        },
+    )
+    hits = search.search("How do I remove paragraph marks?", "en")
+    assert [hit.id for hit in hits][:2] == ["together", "apart"]
+
+
+def test_the_page_titled_with_the_query_ranks_above_a_hub_naming_it_everywhere(tmp_path):
+    # The hub names "Sin" in a heading and "functions" in its title, tags and
+    # text: summing every field put it first; a word's best field does not.
+    search = _search(
+        tmp_path,
+        "en",
+        {
+            "trigonometric-functions": (
+                "Trigonometric functions",
+                "All trigonometric functions of the language.\n\n## Sin function\n\nThe sine of an angle.\n\n"
+                "## Cos function\n\nThe cosine of an angle.\n\n## Tan function\n\nThe tangent of an angle. "
+                "These functions take radians.",
+            ),
+            "sin-function": ("Sin function", "Returns the sine of an angle given in radians."),
+        },
+    )
+    assert search.search("Sin function ", "en")[0].id == "sin-function"
