@@ -1,4 +1,4 @@
-"""Word pairs: neighbouring words as one term, for phrases without positions.
+"""Bigrams: neighbouring words as one term, for phrases without positions.
 
 The index stores no positions (they would slow every build), so a phrase
 cannot be matched. Instead each article's title, headings and text are also
@@ -9,11 +9,11 @@ is cut into pairs the same way; an article sharing a pair with it says the
 same thing in the same words, which one shared word does not show.
 
 >>> [t.text for t in bigram_analyzer("en")("How to remove a word from the list")]
-['remov word', 'word list']
+['?how remov', 'remov word', 'word list']
 >>> query_bigrams(("how", "do", "i", "remove", "words", "from", "lists"), "en")
-('remov word', 'word list')
+('?how remov', 'remov word', 'word list')
 >>> [t.text for t in bigram_analyzer("de")("Wie kann ich die Adresse ändern")]
-['adress and']
+['?wie adress', 'adress and']
 >>> [t.text for t in bigram_analyzer("en")("Click Remove. Paragraph marks stay.")]
 ['click remov', 'paragraph mark', 'mark stay']
 """
@@ -31,11 +31,11 @@ from .analysis import (
     PerWord,
     SnowballFilter,
     _without_stop_word_filters,
+    fold,
     has_stemmer,
     language_of,
-    ranked_terms,
 )
-from .function_words import is_function_word, question_words
+from .function_words import question_words
 
 SEPARATOR = " "
 # Words of two sentences are not neighbours: these end one (a line is a
@@ -43,22 +43,61 @@ SEPARATOR = " "
 SENTENCE_END = "[.!?;:\n]"
 
 
+# Question words that frame what follows: "How to contact support" answers
+# "How do I contact", "Why is a contact blocked" does not. Each is kept as a
+# frame ("?how") and paired with the next content word of its sentence only.
+INTERROGATIVES = {
+    "en": "how why what where when which who",
+    "fr": "comment pourquoi quand quel quelle quels quelles combien",
+    "de": "wie warum wieso weshalb wo wann was welche welcher welches wer",
+    "es": "como donde cuando cual cuales quien",
+    "it": "come perche dove quando cosa quale quali chi",
+    "pt": "como onde quando qual quais quem",
+}
+FRAME = "?"
+
+
+class FrameFilter(Filter):
+    """Marks the language's question words as frames (``?how``) before stop words go.
+
+    >>> [t.text for t in (RegexTokenizer() | FrameFilter("en"))("How to")]
+    ['?how', 'to']
+    """
+
+    def __init__(self, language: str):
+        self.interrogatives = frozenset(INTERROGATIVES.get(language, "").split())
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if fold(t.text) in self.interrogatives:
+                t.text = FRAME + fold(t.text)
+            yield t
+
+
 class NeighbourFilter(Filter):
     """Joins each word to the next, within a sentence: the sentence ends that
     the tokenizer also yields (:data:`SENTENCE_END`) only break the chain.
+    A frame (:class:`FrameFilter`) is joined to the next word only.
 
-    >>> analyzer = RegexTokenizer(rf"\\w+|{SENTENCE_END}") | NeighbourFilter()
-    >>> [t.text for t in analyzer("one two. three four five")]
-    ['one two', 'three four', 'four five']
+    >>> analyzer = RegexTokenizer(rf"\\??\\w+|{SENTENCE_END}") | NeighbourFilter()
+    >>> [t.text for t in analyzer("one two. three ?how four five")]
+    ['one two', '?how four', 'three four', 'four five']
     """
 
     def __call__(self, tokens):
-        previous = None
+        previous = frame = None
         for t in tokens:
             text = t.text
             if len(text) == 1 and not text.isalnum():
-                previous = None
+                previous = frame = None
                 continue
+            if text.startswith(FRAME):
+                frame = text
+                continue
+            if frame is not None:
+                t.text = f"{frame}{SEPARATOR}{text}"
+                yield t
+                frame = None
             if previous is not None:
                 t.text = f"{previous}{SEPARATOR}{text}"
                 yield t
@@ -71,6 +110,8 @@ def bigram_analyzer(locale: str):
     question words left out too, joined two by two."""
     language = language_of(locale)
     filters = _without_stop_word_filters(locale, minsize=1)
+    # Question words become frames before stop words are dropped (after case and elisions).
+    filters.insert(2, FrameFilter(language))
     # After folding: the lists are folded. Stop words were dropped before
     # folding where accents make other words ("ändern" is not "andern").
     filters.append(StopFilter(stoplist=question_words(language), minsize=1))
@@ -82,8 +123,5 @@ def bigram_analyzer(locale: str):
 
 
 def query_bigrams(words: Sequence[str], locale: str) -> tuple[str, ...]:
-    """The pairs of neighbouring content words of a customer's words, as the
-    ``bigrams`` field holds them."""
-    terms = [t for word in words if not is_function_word(word, locale) for t in ranked_terms(word, locale)]
-    pairs = dict.fromkeys(f"{a}{SEPARATOR}{b}" for a, b in zip(terms, terms[1:]))
-    return tuple(pairs)
+    """The bigrams of a customer's words, as the ``bigrams`` field holds them."""
+    return tuple(dict.fromkeys(t.text for t in bigram_analyzer(locale)(" ".join(words))))

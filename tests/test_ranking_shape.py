@@ -55,9 +55,19 @@ def test_a_sentence_and_the_text_it_comes_from_share_their_bigrams(locale):
     assert set(query_bigrams(words, locale)) <= indexed
 
 
-def test_question_words_never_make_a_bigram():
-    assert query_bigrams(("how", "do", "i", "export"), "en") == ()
-    assert query_bigrams(("wie", "kann", "ich", "exportieren"), "de") == ()
+def test_a_question_word_frames_only_the_next_content_word():
+    assert query_bigrams(("how", "do", "i", "export"), "en") == ("?how export",)
+    assert query_bigrams(("do", "i", "export"), "en") == ()
+    assert query_bigrams(("wie", "kann", "ich", "exportieren"), "de") == ("?wie exporti",)
+
+
+def test_a_how_question_finds_the_how_to_article_before_one_asking_why(demo_search):
+    # Both titles have "contact" and no other word of the question; the
+    # blocked-contact article has it in more places. The question's frame
+    # ("how" + contact) matches "How to contact Plumora support" only.
+    for text in ("How do I contact", "How do I contact "):
+        ids = [hit.id for hit in demo_search.search(text, "en", 5)]
+        assert ids.index("contact-support") < ids.index("unblock-contact"), ids
 
 
 def test_words_side_by_side_rank_above_the_same_words_apart(tmp_path):
