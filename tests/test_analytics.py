@@ -514,3 +514,17 @@ def test_the_writer_thread_writes_without_being_asked(app_config):
     finally:
         app.extensions["kb.analytics"].close()
         app.extensions["kb.db"].dispose()
+
+
+def test_the_demo_visits_choose_chat_and_phone_only_where_the_rules_offer_them(app):
+    from web.demo import fill_demo_analytics
+
+    assert fill_demo_analytics(app) > 0
+    rules = app.extensions["kb.rules"]
+    live = [e for e in events(app, kind=ev.CHANNEL) if e.channel != "ticket"]
+    assert {e.channel for e in live} == {"chat", "phone"}
+    assert all(e.locale in rules.channels[e.channel].languages and e.channel in rules.kinds[e.ticket_kind] for e in live)
+    with app.extensions["kb.db"].reading() as db:
+        figures = build_report(db, Filters.since(dt.timedelta(days=30))).as_json()
+    assert (figures["chats"], figures["calls"]) == (sum(e.channel == "chat" for e in live), sum(e.channel == "phone" for e in live))
+    assert figures["tickets"] + figures["chats"] + figures["calls"] == sum(row["requests"] for row in figures["requests_by_kind_channel"])

@@ -7,8 +7,9 @@ So a request never waits for a database write or lock, and SQLite commits
 once a second per worker instead of once per keystroke. A batch that fails is
 written again event by event, so one bad event never loses the others. A
 ticket's events are the exception: they ride in the ticket's own transaction,
-inside a savepoint. Any failure is logged and swallowed: a customer never
-sees an analytics error.
+inside a savepoint; so is a chat or phone choice, written in a short
+transaction of its own (as rare as a ticket). Any failure is logged and
+swallowed: a customer never sees an analytics error.
 
 With ``ANALYTICS_FLUSH_SECONDS`` at 0 (the default under ``TESTING``) events
 are written before the response, so tests read them straight away.
