@@ -22,7 +22,7 @@ from kb.sso import make_token
 
 from ..conftest import DEMO_ARTICLES
 from ..helpers import kb_serve
-from .conftest import DESKTOP, new_page
+from .conftest import DESKTOP, SCREENSHOTS, new_page
 from .test_accessibility import RULES
 
 SSO_SECRET = "channel-choice-browser-sso"
@@ -92,6 +92,8 @@ def test_chat_and_phone_chosen_with_and_without_javascript_are_counted(browser, 
         page.locator("#kind").select_option("billing")
         expect(page.locator("#channel-choice[data-loaded-kind=billing]")).to_have_count(1)
         expect(page.locator("#channel-ticket .channel-hours")).to_have_count(0)  # "around the clock" said once
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#channel-choice").screenshot(path=str(SCREENSHOTS / "channel-choices-open-en.png"))
         with page.expect_popup() as chat:
             page.locator("#start-chat").click()
         expect(chat.value).to_have_url(f"{CHAT_TOOL}?lang=en")
@@ -101,6 +103,7 @@ def test_chat_and_phone_chosen_with_and_without_javascript_are_counted(browser, 
         expect(number).to_have_text("+44 20 3769 0100")
         expect(number).to_have_attribute("href", "tel:+442037690100")
         expect(call.value.locator(".pin strong")).to_have_text("482913")
+        call.value.screenshot(path=str(SCREENSHOTS / "phone-number-en.png"))
         violations = [v["id"] for v in Axe().run(call.value, options=RULES).response["violations"] if v["impact"] in ("serious", "critical")]
         assert violations == []
         # The form typed so far is still there: the choices opened in new tabs.
