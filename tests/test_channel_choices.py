@@ -159,3 +159,18 @@ def test_a_choice_without_a_contact_flow_is_still_counted(app):
     client = signed_in(app)
     assert client.get("/en/contact/chat?kind=api").status_code == 303
     assert channel_events(app) == [("chat", "api", "en", None)]
+
+
+def test_a_choice_records_nothing_personal(app):
+    """The signed-in customer's address, name and PIN, and the client's address, stay out of analytics."""
+    client = signed_in(app)
+    client.get("/en/contact")
+    client.get("/en/contact/chat?kind=billing")
+    client.get("/en/contact/phone?kind=billing")
+    with app.extensions["kb.db"].reading() as db:
+        rows = db.execute(select(AnalyticsEvent.__table__)).all()
+    dump = repr(rows)
+    assert len(rows) == 4  # flow, form, chat, phone
+    for secret in ("ana@example.com", "Ana Lima", "482913", "127.0.0.1"):
+        assert secret not in dump
+    assert all(len(row.visitor) == 32 for row in rows)
