@@ -572,10 +572,15 @@ def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
     click.echo(f"{who}, kind {kind or '(not chosen)'}, language {lang}, at {at.isoformat()}, customer's zone {zone.key}")
     if decision.recent_ticket:
         click.echo(f"first: the recent-request notice (a ticket younger than {rules.recent_ticket_hours} h)")
+    by_code = {choice.code: choice for choice in decision.channels}
     for row in rows:
         label = channel_label(row["code"], translations)
         click.echo(f"{row['code']:<7} {row['state']:<12} {row['reason_code']:<15} {label}: {row['reason']}")
-        click.echo(f"{'':<36} {row['hours']}" + (f" — {row['answer_time']}" if "answer_time" in row else ""))
+        # A channel open around the clock says so in its reason already, as on the contact page.
+        details = [] if by_code[row["code"]].channel.always_open else [row["hours"]]
+        details += [row["answer_time"]] if "answer_time" in row else []
+        if details:
+            click.echo(f"{'':<36} {' — '.join(details)}")
 
 
 @main.command("sso-link")

@@ -125,6 +125,15 @@ def test_kb_channels_text_names_the_next_opening(runner):
     assert "phone   closed       closed_hours    Phone: Opens Monday at 09:00 CET (10:00 your time)." in result.output
 
 
+def test_kb_channels_text_says_around_the_clock_once(runner):
+    result = runner.invoke(main, ["channels", "--lang", "en", "--at", "2026-11-28T12:00+01:00"])
+    assert result.exit_code == 0, result.output
+    ticket = [line for line in result.output.splitlines()[1:3]]
+    assert "Open around the clock." in ticket[0]
+    assert ticket[1].strip() == "First answer within 24 hours.", ticket
+    assert result.output.lower().count("around the clock") == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
