@@ -67,9 +67,10 @@ HEADER_NAME = re.compile(r"\b(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
 FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.S | re.M)
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
-HEADING = re.compile(r"^#{2,6}\s", re.M)
-STEP = re.compile(r"^\s{0,3}\d+[.)]\s", re.M)
-BULLET = re.compile(r"^\s{0,3}[-*+]\s", re.M)
+# Spaces and tabs only: a newline matched here would join lines and shift every later line number.
+HEADING = re.compile(r"^#{2,6}[ \t]", re.M)
+STEP = re.compile(r"^[ \t]{0,3}\d+[.)][ \t]", re.M)
+BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]", re.M)
 MENU_SEPARATOR = " > "
 
 
