@@ -496,7 +496,7 @@ def check_rules(path: Path | None):
 @main.command()
 @click.option("--plan", default=None, help="The customer's plan, as the rules name it (default: an anonymous visitor).")
 @click.option("--kind", default=None, help="Kind of request, as the rules name it (default: not chosen yet).")
-@click.option("--lang", "-l", default=None, help="The customer's language (default: KB_DEFAULT_LOCALE).")
+@click.option("--lang", "-l", default=None, help="The customer's language, or language variant such as pt-PT (default: KB_DEFAULT_LOCALE).")
 @click.option("--at", "moment", default=None, help="Moment to decide for, ISO 8601 with its offset, e.g. 2026-11-23T19:00+01:00 (default: now).")
 @click.option("--tz", "zone_name", default=None, help="The customer's time zone, e.g. America/New_York (default: the language's, from the rules).")
 @click.option("--recent-ticket-at", default=None, help="Pretend the customer sent a ticket at this ISO 8601 moment (checks the recent-request notice).")
@@ -516,9 +516,12 @@ def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
 
     from .channels import Customer, RecentTicket, answer_time, channel_label, customer_zone, decide, explain, words
 
+    from .rules import variant_tag
+
     config = _config()
     rules = _rules(config)
-    lang = lang or config["DEFAULT_LOCALE"]
+    variant = variant_tag(lang) if lang else None
+    lang = variant.split("-")[0] if variant else config["DEFAULT_LOCALE"]
     if plan is not None and plan not in rules.plans:
         raise click.BadParameter(f"expected one of {', '.join(rules.plans)}", param_hint="--plan")
     if kind is not None and kind not in rules.kinds:
@@ -541,7 +544,7 @@ def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
     decision = decide(rules, customer, kind, lang, at, recent)
     catalogs = ready_catalog_dir(config["INSTANCE_DIR"] / "translations")
     translations = Translations.load(str(catalogs), [lang])
-    zone = customer_zone(rules, lang, zone_name)
+    zone = customer_zone(rules, lang, zone_name, variant)
     say = words(translations, lang, zone, decision)
     rows = []
     for choice in decision.channels:
