@@ -101,3 +101,13 @@ def test_catalogs_are_held_to_the_same_terms_and_labels(tmp_path):
         ("es", 9, "glossary-term", "'Tickets': 'tickets': the glossary says 'solicitud' in es"),
         ("fr", 12, "glossary-term", "'Contact support': 'assistance': the glossary says 'support' in fr"),
     ]
+
+
+def test_a_broken_behaviour_pattern_is_a_glossary_problem(tmp_path):
+    (tmp_path / "glossary.yaml").write_text(
+        "behaviours:\n- id: link-added\n  says: the link is added\n  said:\n    en: adds (the link\n    fr: ajoute le lien\n- just a string\n",
+        encoding="utf-8")
+    glossary, problems = load_glossary(tmp_path)
+    assert [b.id for b in glossary.behaviours] == ["link-added"] and list(glossary.behaviours[0].patterns) == ["fr"]
+    assert problems[0].startswith("behaviour 'link-added', en: not a regular expression")
+    assert problems[1].startswith("behaviour 'just a string': needs an id")
