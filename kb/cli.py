@@ -257,6 +257,7 @@ def new(article_id: str, title: str, category: str, tags: str):
     """
     from .articles import ID_PATTERN
     from .categories import load_categories
+    from .checks import display_path
     from .scaffold import new_article
 
     config = _config()
@@ -269,7 +270,7 @@ def new(article_id: str, title: str, category: str, tags: str):
     if category not in categories.ids:
         raise click.BadParameter(f"expected one of {', '.join(categories.ids)}", param_hint="--category")
     path = new_article(root, config["DEFAULT_LOCALE"], article_id, title, category, [t.strip() for t in tags.split(",") if t.strip()])
-    click.echo(f"created {path}")
+    click.echo(f"created {display_path(path)}")
 
 
 @main.command()
@@ -284,6 +285,7 @@ def translate(article_id: str, locale: str, force: bool):
     'based_on' says which revision it follows): update it, then set
     'based_on' to the source's revision.
     """
+    from .checks import display_path
     from .scaffold import new_translation
 
     config = _config()
@@ -302,7 +304,7 @@ def translate(article_id: str, locale: str, force: bool):
             f"edit it, or use --force to start again from the source"
         )
     path = new_translation(root, source, locale, existing.path if existing else None)
-    click.echo(f"created {path} (based on revision {source.revision or 1}); translate it, then set 'status: published'")
+    click.echo(f"created {display_path(path)} (based on revision {source.revision or 1}); translate it, then set 'status: published'")
 
 
 @main.command()
@@ -812,8 +814,11 @@ def staff_add(email: str, password: str):
         raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")
     _staff_password(password)
     try:
-        with _database() as database, database.writing() as session:
-            create_staff(session, email, password)
+        with _database() as database:
+            # Often the first command on a new install, before kb serve has made the tables.
+            database.upgrade()
+            with database.writing() as session:
+                create_staff(session, email, password)
     except IntegrityError:
         raise click.ClickException(f"a staff account for {email} already exists") from None
     click.echo(f"staff account {normalize_email(email)} created")

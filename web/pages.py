@@ -381,10 +381,14 @@ def find_article(article_id: str) -> tuple[dict, str, list[str]]:
     index = search_index()
     locales = current_app.config["LOCALES"]
     versions = [loc for loc in locales if index.document(loc, article_id) is not None]
-    if not versions:
-        if session.get("staff_id") is not None and request.method == "GET":
-            # Staff reach drafts and articles not indexed yet through the preview.
+    if g.locale not in versions and session.get("staff_id") is not None and request.method == "GET":
+        from .writers import find_article_file
+
+        # Staff reach drafts and articles not indexed yet through the preview:
+        # a writer opening their French draft sees it, not the English fallback.
+        if not versions or find_article_file(g.locale, article_id) is not None:
             abort(redirect(url_for("writers.preview", locale=g.locale, article_id=article_id)))
+    if not versions:
         abort(404)
     # Not translated into this locale: show the best version there is.
     shown_locale = next(loc for loc in page_fallback_locales(g.locale) if loc in versions)
