@@ -51,7 +51,7 @@ from kb.articles import Article, ArticleSet, LoadError, load_article_files
 from .changes import GitSnapshot, find_changes, git_snapshot, markdown_files  # noqa: F401 (kb.cli)
 from .manifest import MANIFEST, MANIFEST_VERSION, Entry, Manifest, open_manifest
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
-from .crosslang import learn_pairs, translated_pairs, write_translations
+from .crosslang import TRANSLATIONS_FILE, learn_pairs, translated_pairs, write_translations
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
 
@@ -309,6 +309,18 @@ def _store_translations(generation_dir: Path, locales: tuple[str, ...], default_
             searcher.close()
 
 
+def _aligned_texts(ix, article_ids: Iterable[str]) -> dict[str, tuple]:
+    """The stored title and headings of those of ``article_ids`` in ``ix``: what
+    the word translations are learnt from (:func:`search.crosslang.headings_by_id`)."""
+    found = {}
+    with ix.searcher() as searcher:
+        for article_id in article_ids:
+            stored = searcher.document(id=article_id)
+            if stored is not None:
+                found[article_id] = (stored.get("title"), tuple(stored.get("headings_list") or ()))
+    return found
+
+
 def _manifest_files(articles: ArticleSet) -> dict[str, Entry]:
     files = {}
     for (locale, article_id), article in articles.articles.items():
@@ -461,23 +473,35 @@ def update_index(
 
         with _next_generation(index_dir) as (generation, path):
             counts = {}
+            aligned_same = True  # what the word translations are learnt from is unchanged
             for locale in locales:
                 linked = _link_generation(old_path, path, locale)
                 vocabulary = Vocabulary(vocabularies[locale][1]) if locale in vocabularies else None
                 ix = index.open_dir(str(path / locale))
+                before = _aligned_texts(ix, affected) if aligned_same else None
                 writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 for article_id in sorted(affected):
                     writer.delete_by_term("id", article_id)
-                count = 0
+                count, after = 0, {}
                 for article_id in sorted(affected):
                     article = articles.get(locale, article_id)
                     if article is not None and article.published:
-                        writer.add_document(**document_for(article, articles, vocabulary))
+                        document = document_for(article, articles, vocabulary)
+                        writer.add_document(**document)
+                        after[article_id] = (document["title"], tuple(document["headings_list"]))
                         count += 1
                 writer.commit()
                 _check_untouched(path / locale, linked)
                 counts[locale] = count
-            _store_translations(path, locales, default_locale)
+                aligned_same = aligned_same and before == after
+            old_translations = old_path / TRANSLATIONS_FILE
+            if aligned_same and old_translations.exists():
+                # Same ids, titles and headings in every locale: learning again
+                # would give the same table, at the cost of reading every
+                # article (about 40 s at 300 000 articles).
+                os.link(old_translations, path / TRANSLATIONS_FILE)
+            else:
+                _store_translations(path, locales, default_locale)
             if changes.git is not None:  # every change was looked for: git's state is the new baseline
                 meta, watched = _manifest_meta(locales, default_locale, changes.git), set(changes.git.dirty)
             elif changes.how == "scan":  # outside git: every file was compared, nothing to watch
