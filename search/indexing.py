@@ -51,7 +51,7 @@ from kb.articles import Article, ArticleSet, LoadError, load_article_files
 from .changes import GitSnapshot, find_changes, git_snapshot, markdown_files  # noqa: F401 (kb.cli)
 from .manifest import MANIFEST, MANIFEST_VERSION, Entry, Manifest, open_manifest
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
-from .crosslang import TRANSLATIONS_FILE, learn_pairs, translated_pairs, write_translations
+from .crosslang import TRANSLATIONS_FILE, learn_pairs, read_translations, translated_pairs, write_translations
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
 
@@ -495,7 +495,8 @@ def update_index(
                 counts[locale] = count
                 aligned_same = aligned_same and before == after
             old_translations = old_path / TRANSLATIONS_FILE
-            if aligned_same and old_translations.exists():
+            # (read_translations refuses a table stored by an older version of the learning)
+            if aligned_same and read_translations(old_path) is not None:
                 # Same ids, titles and headings in every locale: learning again
                 # would give the same table, at the cost of reading every
                 # article (about 40 s at 300 000 articles).

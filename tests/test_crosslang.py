@@ -112,3 +112,16 @@ def test_an_update_that_leaves_titles_and_headings_alone_keeps_the_learnt_transl
     assert (report.path / TRANSLATIONS_FILE).stat().st_ino != old.stat().st_ino
     full = build_index(load_articles(root, ("en", "de"), "en"), tmp_path / "full2", ("en", "de"))
     assert read_translations(report.path) == read_translations(full.path)
+
+
+def test_an_update_learns_again_over_a_table_of_an_older_version(tmp_path):
+    import pickle
+
+    search = _search(tmp_path)
+    old = generation_path(tmp_path / "index", search.generation) / TRANSLATIONS_FILE
+    old.write_bytes(pickle.dumps({"version": -1, "pairs": {}}))
+    root = tmp_path / "articles"
+    path = root / "de" / "invoices.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
+    report = update_index(root, tmp_path / "index", ("en", "de"), "en")
+    assert read_translations(report.path)[("de", "en")].translations("rechnung")[0][0] == "invoic"
