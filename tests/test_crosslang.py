@@ -125,3 +125,35 @@ def test_an_update_learns_again_over_a_table_of_an_older_version(tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
     report = update_index(root, tmp_path / "index", ("en", "de"), "en")
     assert read_translations(report.path)[("de", "en")].translations("rechnung")[0][0] == "invoic"
+
+
+def test_an_update_learns_again_only_the_pairs_whose_locales_changed(tmp_path, monkeypatch):
+    import search.indexing
+
+    locales = ("en", "de", "fr")
+    root = tmp_path / "articles"
+    for article_id, (english, german) in PARALLEL.items():
+        french = (f"{english[0]} (fr)", f"{english[1]} (fr)")
+        for locale, (title, heading) in (("en", english), ("de", german), ("fr", french)):
+            write_article(root, f"{locale}/{article_id}.md", f"---\nid: {article_id}\ntitle: {title}\n---\n## {heading}\n\n{title}.\n")
+    # English only: the German and French searches fall back to English, the pairs learnt.
+    write_article(root, "en/refund.md", "---\nid: refund\ntitle: Getting a refund for an invoice\n---\nAsk for a refund.\n")
+    build_index(load_articles(root, locales, "en"), tmp_path / "index", locales)
+    learnt_pairs = []
+    real = search.indexing.learn_pairs
+    monkeypatch.setattr(search.indexing, "learn_pairs", lambda readers, pairs: learnt_pairs.extend(pairs) or real(readers, pairs))
+    # A German title changes: only the German pair is learnt again...
+    path = root / "de" / "invoices.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Rechnungen herunterladen", "title: Rechnungen als PDF laden"), encoding="utf-8")
+    report = update_index(root, tmp_path / "index", locales, "en")
+    assert report.incremental and learnt_pairs == [("de", "en")], (report, learnt_pairs)
+    # ...and the table is still the one a full build learns.
+    full = build_index(load_articles(root, locales, "en"), tmp_path / "full", locales)
+    assert read_translations(report.path) == read_translations(full.path)
+    # A new English article changes every pair.
+    learnt_pairs.clear()
+    write_article(root, "en/coupon.md", "---\nid: coupon\ntitle: Coupons on an invoice\n---\nA coupon lowers the invoice.\n")
+    report = update_index(root, tmp_path / "index", locales, "en")
+    assert sorted(learnt_pairs) == [("de", "en"), ("fr", "en")]
+    full = build_index(load_articles(root, locales, "en"), tmp_path / "full2", locales)
+    assert read_translations(report.path) == read_translations(full.path)
