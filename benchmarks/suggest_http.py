@@ -12,7 +12,9 @@ With ``--record on`` each request carries a contact-flow id, as the contact
 page's script sends it, so the server records the search for the deflection
 analytics (one insert per pause, updates while a flow keeps typing: four
 consecutive queries of a locale form one flow). ``--record both`` measures
-each client count without and then with recording, on the same server.
+each client count without and then with recording, on the same server;
+``--record abba`` measures off, on, on, off, so that a load rising or falling
+during the run (other work on a shared machine) weighs on both alike.
 
 Traffic goes to 127.0.0.1 only; each run is bounded by --duration.
 
@@ -103,8 +105,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="kb serve --workers (default: %(default)s, kb serve's default).")
     parser.add_argument("--threads", type=int, default=4, help="kb serve --threads (default: %(default)s, kb serve's default).")
     parser.add_argument("--queries", type=int, default=200, help="Distinct typed queries per locale (default: %(default)s).")
-    parser.add_argument("--record", choices=("off", "on", "both"), default="off",
-                        help="Send contact-flow ids so that searches are recorded for analytics: off, on, or both in turn (default: %(default)s).")
+    parser.add_argument("--record", choices=("off", "on", "both", "abba"), default="off",
+                        help="Send contact-flow ids so that searches are recorded for analytics: off, on, both in turn, "
+                             "or abba (off, on, on, off) (default: %(default)s).")
     args = parser.parse_args(argv)
     locales = parse_locales(args.locales)
     clients = [int(c) for c in args.clients.split(",")]
@@ -125,7 +128,10 @@ def main(argv=None) -> int:
     work = Path(tempfile.mkdtemp(prefix="kb-http-bench-"))
     (work / "paths.txt").write_text("\n".join(paths) + "\n", encoding="utf-8")
     (work / "recorded.txt").write_text("\n".join(recorded_paths) + "\n", encoding="utf-8")
-    modes = {"off": ["paths.txt"], "on": ["recorded.txt"], "both": ["paths.txt", "recorded.txt"]}[args.record]
+    modes = {
+        "off": ["paths.txt"], "on": ["recorded.txt"], "both": ["paths.txt", "recorded.txt"],
+        "abba": ["paths.txt", "recorded.txt", "recorded.txt", "paths.txt"],
+    }[args.record]
     (work / "suggest.lua").write_text(WRK_SCRIPT, encoding="utf-8")
 
     port = free_port()

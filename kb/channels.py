@@ -96,6 +96,7 @@ class Decision:
     moment: dt.datetime
     time_zone: zoneinfo.ZoneInfo
     recent_ticket: RecentTicket | None = None
+    kind: str | None = None  # the kind of request decided for (None: not chosen yet)
 
     def channel(self, code: str) -> ChannelChoice:
         return next(c for c in self.channels if c.code == code)
@@ -128,11 +129,13 @@ def decide(
         }
         opens_at, closes_at, holiday = _opening(rules, channel, moment)
         common.update(opens_at=opens_at, closes_at=closes_at)
-        if code not in plan.channels:
+        # The most final reason first: no plan or sign-in changes a request
+        # that must be written, so that is what the customer is told.
+        if code not in allowed_for_kind:
+            choices.append(ChannelChoice(state=UNAVAILABLE, reason="kind", **common))
+        elif code not in plan.channels:
             reason = "plan" if customer.signed_in else "sign_in"
             choices.append(ChannelChoice(state=UNAVAILABLE, reason=reason, **common))
-        elif code not in allowed_for_kind:
-            choices.append(ChannelChoice(state=UNAVAILABLE, reason="kind", **common))
         elif language not in channel.languages and channel.other_languages != "accepted":
             choices.append(ChannelChoice(state=UNAVAILABLE, reason="language", **common))
         elif closes_at is None:
@@ -144,7 +147,7 @@ def decide(
     recent = None
     if recent_ticket is not None and moment - recent_ticket.created_at < dt.timedelta(hours=rules.recent_ticket_hours):
         recent = recent_ticket
-    return Decision(tuple(choices), plan, customer.signed_in, moment, rules.time_zone, recent)
+    return Decision(tuple(choices), plan, customer.signed_in, moment, rules.time_zone, recent, kind)
 
 
 def _opening(rules: Rules, channel: Channel, moment: dt.datetime):

@@ -577,10 +577,15 @@ def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
     click.echo(f"{who}, kind {kind or '(not chosen)'}, language {lang}, at {at.isoformat()}, customer's zone {zone.key}")
     if decision.recent_ticket:
         click.echo(f"first: the recent-request notice (a ticket younger than {rules.recent_ticket_hours} h)")
+    by_code = {choice.code: choice for choice in decision.channels}
     for row in rows:
         label = channel_label(row["code"], translations)
         click.echo(f"{row['code']:<7} {row['state']:<12} {row['reason_code']:<15} {label}: {row['reason']}")
-        click.echo(f"{'':<36} {row['hours']}" + (f" — {row['answer_time']}" if "answer_time" in row else ""))
+        # A channel open around the clock says so in its reason already, as on the contact page.
+        details = [] if by_code[row["code"]].channel.always_open else [row["hours"]]
+        details += [row["answer_time"]] if "answer_time" in row else []
+        if details:
+            click.echo(f"{'':<36} {' — '.join(details)}")
 
 
 @main.command("sso-link")
@@ -893,12 +898,13 @@ def _database():
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000), help="Rows in each list.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Plain text for reading, or JSON.")
 def report(since: str, locale: str | None, category: str | None, top: int, output: str):
-    """Deflection report of a period: searches, flows, tickets, top and zero-result searches.
+    """Deflection report of a period: searches, flows, tickets, chats, calls, top and zero-result searches.
 
     The same figures as the admin area's Reports page. The JSON has
     searches, zero_result_searches, flows, flows_with_suggestions, deflected,
-    tickets, deflection_rate, the funnel, top_queries and zero_result_queries
-    (lists of {"query", "locale", "count"}) and the article and ticket tables.
+    tickets, chats, calls, deflection_rate, the funnel, top_queries and
+    zero_result_queries (lists of {"query", "locale", "count"}) and the
+    article and request tables.
     """
     from .analytics.reports import Filters, build_report, parse_since
 
@@ -923,7 +929,8 @@ def report(since: str, locale: str | None, category: str | None, top: int, outpu
     click.echo(f"period: {result.filters.start:%Y-%m-%d %H:%M} to {result.filters.end:%Y-%m-%d %H:%M} UTC"
                + (f", locale {locale}" if locale else "") + (f", category {category}" if category else ""))
     click.echo(f"searches: {result.searches} ({result.zero_result_searches} without results)")
-    click.echo(f"contact flows: {result.flows}, {result.flows_with_suggestions} saw suggestions, {result.deflected} deflected, {result.tickets} tickets")
+    click.echo(f"contact flows: {result.flows}, {result.flows_with_suggestions} saw suggestions, {result.deflected} deflected")
+    click.echo(f"requests: tickets {result.tickets}, chats started {result.chats}, phone numbers shown {result.calls}")
     click.echo("deflection rate: " + ("n/a (no flow saw suggestions)" if rate is None else f"{rate:.1%}"))
     click.echo("funnel: " + ", ".join(f"{step} {count}" for step, count in result.funnel))
     for title, rows in (("top searches", result.top_queries), ("searches without results", result.zero_result_queries)):
@@ -932,6 +939,11 @@ def report(since: str, locale: str | None, category: str | None, top: int, outpu
             click.echo(f"  {row['count']:6d}  {row['locale']}  {row['query']}")
         if not rows:
             click.echo("  none")
+    click.echo("requests per kind and channel:")
+    for row in result.requests_by_kind_channel:
+        click.echo(f"  {row['requests']:6d}  {row['channel']:<7} {row['kind'] or '(no kind)'}")
+    if not result.requests_by_kind_channel:
+        click.echo("  none")
 
 
 @main.group()

@@ -505,7 +505,11 @@ def check_catalogs(catalog_dir: Path, default_locale: str, glossary: Glossary):
 
         def line_of(msgid: str) -> int:
             head = msgid.split("\n", 1)[0][:40]
-            return next((n for n, line in enumerate(lines, 1) if line.startswith("msgid") and head in line), 0)
+            for number, line in enumerate(lines, 1):
+                # A long msgid starts with msgid "" and goes on in the lines below.
+                if line.startswith("msgid") and (head in line or (line == 'msgid ""' and number < len(lines) and head in lines[number])):
+                    return number
+            return 0
 
         for message in catalog:
             if not message.id or not message.string:

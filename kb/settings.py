@@ -306,6 +306,11 @@ SETTINGS = (
         'Article feedback answers ("Was this article helpful?", "Did this solve your problem?") allowed per client.',
     ),
     Setting(
+        "KB_CHANNEL_CHOICE_LIMIT", "20 per hour", rate_limit,
+        "Chat and phone choices recorded for the reports per client; beyond it the customer still reaches the chat or "
+        "the number, the choice is just not counted.",
+    ),
+    Setting(
         "KB_MIN_FILL_SECONDS", "3", integer(0),
         "A ticket form sent sooner than this after it was shown is taken for a robot.",
     ),

@@ -60,10 +60,11 @@ LANGUAGES = ["en", "fr", "de", "es", "it", "pt"]
 
 def expected(code: str, plan: str | None, kind: str | None, language: str, moment_name: str) -> tuple[str, str]:
     _moment, live_open, holiday = MOMENTS[moment_name]
-    if code not in PLAN_CHANNELS[plan]:
-        return "unavailable", "plan" if plan else "sign_in"
+    # A request that must be written is told so first: signing in or another plan would not change it.
     if code != "ticket" and kind in WRITTEN_ONLY:
         return "unavailable", "kind"
+    if code not in PLAN_CHANNELS[plan]:
+        return "unavailable", "plan" if plan else "sign_in"
     if code == "ticket":
         return "open", "open" if language in TICKET_LANGUAGES else "other_language"
     if language not in LIVE_LANGUAGES:
@@ -84,6 +85,17 @@ def test_every_plan_and_kind_gets_what_the_rules_say(moment_name, language):
         want = {code: expected(code, plan, kind, language, moment_name) for code in ("ticket", "chat", "phone")}
         assert got == want, (plan, kind)
         assert decision.signed_in == (plan is not None)
+
+
+@pytest.mark.parametrize("plan", [None, "free", "essential"])
+def test_a_written_only_kind_is_said_before_signing_in_or_the_plan(plan):
+    """Signing in or another plan would not open chat for a refund: the customer is told the reason that holds."""
+    customer = Customer(email="ana@example.com", plan=plan) if plan else Customer()
+    decision = decide(RULES, customer, "refund", "en", MOMENTS["weekday, during hours"][0])
+    assert [(c.code, c.state, c.reason) for c in decision.channels] == [
+        ("ticket", "open", "open"), ("chat", "unavailable", "kind"), ("phone", "unavailable", "kind")]
+    assert explain(decision.channel("chat"), decision, NullTranslations(), "en", PARIS) == (
+        "This kind of request is handled in writing only: please send a ticket.")
 
 
 def test_every_written_only_kind_of_the_issue_exists_and_allows_only_the_ticket():

@@ -111,3 +111,12 @@ def test_a_broken_behaviour_pattern_is_a_glossary_problem(tmp_path):
     assert [b.id for b in glossary.behaviours] == ["link-added"] and list(glossary.behaviours[0].patterns) == ["fr"]
     assert problems[0].startswith("behaviour 'link-added', en: not a regular expression")
     assert problems[1].startswith("behaviour 'just a string': needs an id")
+
+
+def test_a_long_catalog_entry_is_reported_on_its_msgid_line(tmp_path):
+    po = tmp_path / "es" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n\nmsgid ""\n"Tickets sent, chats started and phone numbers shown; for chat and phone, "\n'
+                  '"the kind chosen."\nmsgstr ""\n"Tickets enviados y chats iniciados."\n', encoding="utf-8")
+    found = [(p.line, p.code) for p in check_catalogs(tmp_path, "en", load_glossary(DEMO_ARTICLES)[0])]
+    assert found == [(5, "glossary-term")]

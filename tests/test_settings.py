@@ -33,6 +33,7 @@ BAD_VALUES = {
     "KB_BASE_URL": "help.example.com",
     "KB_OUTBOX_LEASE_SECONDS": "5m",
     "KB_FEEDBACK_RATE_LIMIT": "often",
+    "KB_CHANNEL_CHOICE_LIMIT": "twice",
     "KB_SSO_LINK_SECONDS": "5 minutes",
     "KB_ANALYTICS_RETENTION_DAYS": "0",
     "KB_SITE_NAME": "Acme\nBcc: x@example.com",

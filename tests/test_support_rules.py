@@ -125,6 +125,15 @@ def test_kb_channels_text_names_the_next_opening(runner):
     assert "phone   closed       closed_hours    Phone: Opens Monday at 09:00 CET (10:00 your time)." in result.output
 
 
+def test_kb_channels_text_says_around_the_clock_once(runner):
+    result = runner.invoke(main, ["channels", "--lang", "en", "--at", "2026-11-28T12:00+01:00"])
+    assert result.exit_code == 0, result.output
+    ticket = [line for line in result.output.splitlines()[1:3]]
+    assert "Open around the clock." in ticket[0]
+    assert ticket[1].strip() == "First answer within 24 hours.", ticket
+    assert result.output.lower().count("around the clock") == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -168,14 +177,31 @@ def test_anonymous_visitors_get_the_ticket_and_are_told_signing_in_shows_more(cl
     assert "Première réponse sous 24 heures." in page.select_one("#channel-ticket").text
 
 
+def test_an_anonymous_visitor_asking_for_a_refund_is_told_it_must_be_written(client):
+    """Not "sign in": no plan opens chat or phone for a request that must be written."""
+    page = soup(client.get("/en/contact/channels?kind=refund"))
+    assert channel_states(page) == {"ticket": ("open", "open"), "chat": ("unavailable", "kind"), "phone": ("unavailable", "kind")}
+    assert page.select_one("#channel-phone .reason").text == "This kind of request is handled in writing only: please send a ticket."
+
+
+@pytest.mark.parametrize(("locale", "words"), [("en", "around the clock"), ("fr", "jour et nuit")])
+def test_the_ticket_card_says_around_the_clock_once(client, locale, words):
+    card = soup(open_ticket_form(client, locale=locale)).select_one("#channel-ticket")
+    assert card.text.lower().count(words) == 1 and card.select_one(".channel-hours") is None
+    # A channel with opening hours still lists them.
+    chat = soup(open_ticket_form(client, locale=locale)).select_one("#channel-chat .channel-hours")
+    assert chat is not None and "09:00–18:00" in chat.text
+
+
 def test_a_premium_customer_sees_chat_phone_and_pin_during_hours(client):
     sign_in(client)
     response = open_ticket_form(client, locale="fr")
     page = soup(response)
     assert channel_states(page) == {"ticket": ("open", "open"), "chat": ("open", "open"), "phone": ("open", "open")}
     assert form_values(response, "ticket-form")["email"] == "ana@example.com"  # filled in from the sign-in
-    assert page.select_one("#start-chat")["href"] == "https://chat.plumora.example/start?lang=fr"
-    assert page.select_one("#phone-number").text == "+33 1 76 40 01 00"
+    chat = client.get(page.select_one("#start-chat")["href"])  # through our address, which counts the choice
+    assert chat.status_code == 303 and chat.headers["Location"] == "https://chat.plumora.example/start?lang=fr"
+    assert soup(client.get(page.select_one("#show-number")["href"])).select_one("#phone-number").text == "+33 1 76 40 01 00"
     assert [p.select_one("strong").text for p in page.select(".pin")] == ["482913", "482913"]
     assert "Première réponse sous 4 heures." in page.select_one("#channel-ticket").text
     assert "Ouvert maintenant, jusqu'à" in page.select_one("#channel-phone .reason").text
@@ -372,10 +398,12 @@ def test_a_change_in_the_rules_file_alone_changes_the_contact_page(tmp_path, app
         sign_in(client)
         pages[name] = soup(open_ticket_form(client, locale="it"))
         pages[f"{name} home"] = soup(client.get("/it/"))
+        pages[f"{name} phone"] = soup(client.get("/it/contact/phone"))
         app.extensions["kb.db"].dispose()
     assert channel_states(pages["shipped"])["phone"] == ("unavailable", "language")
     assert channel_states(pages["changed"])["phone"] == ("open", "open")
-    assert pages["changed"].select_one("#phone-number").text == "+39 02 4000 0100"
+    assert pages["changed phone"].select_one("#phone-number").text == "+39 02 4000 0100"
+    assert pages["shipped phone"].select_one("#phone-number") is None  # back to the contact page: not in Italian
     assert "Prima risposta entro 4 ore." in pages["shipped"].select_one("#channel-ticket").text
     assert "Prima risposta entro 2 ore." in pages["changed"].select_one("#channel-ticket").text
     # The home page's promise comes from the same rules.

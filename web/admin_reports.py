@@ -11,9 +11,12 @@ import datetime as dt
 import io
 
 from flask import Response, abort, current_app, render_template, request
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 
 from kb.analytics import reports
+from kb.channels import channel_label
+from kb.rules import CHANNELS
 
 from .admin import PERIODS, article_titles, bp, staff_required
 from .charts import bar_chart, column_chart
@@ -72,7 +75,8 @@ def report():
     return render_template(
         "admin/report.html", report=result, chosen=chosen, periods=PERIODS, categories=categories().ids,
         funnel=funnel, funnel_chart=bar_chart(funnel), daily_chart=column_chart(result.daily, DAILY_SERIES),
-        zero_by_locale=sorted(zero_by_locale.items()), titles=article_titles(ids), kind_labels=kind_labels(), csv_args={k: v for k, v in chosen.items() if v},
+        zero_by_locale=sorted(zero_by_locale.items()), titles=article_titles(ids), kind_labels=kind_labels(),
+        channel_labels={code: channel_label(code, get_translations()) for code in CHANNELS}, csv_args={k: v for k, v in chosen.items() if v},
     )
 
 

@@ -7,8 +7,9 @@ So a request never waits for a database write or lock, and SQLite commits
 once a second per worker instead of once per keystroke. A batch that fails is
 written again event by event, so one bad event never loses the others. A
 ticket's events are the exception: they ride in the ticket's own transaction,
-inside a savepoint. Any failure is logged and swallowed: a customer never
-sees an analytics error.
+inside a savepoint; so is a chat or phone choice, written in a short
+transaction of its own (as rare as a ticket). Any failure is logged and
+swallowed: a customer never sees an analytics error.
 
 With ``ANALYTICS_FLUSH_SECONDS`` at 0 (the default under ``TESTING``) events
 are written before the response, so tests read them straight away.
@@ -24,16 +25,19 @@ import os
 import threading
 from collections.abc import Callable
 
+import limits
 from flask import current_app, g, request, session
+from flask_limiter.util import get_remote_address
 
 from kb.analytics import events as ev
 
 from . import search_index
-from .extensions import database
+from .extensions import database, limiter
 
 log = logging.getLogger(__name__)
 
 FLOW_KEY = "contact_flow"
+CHOSEN_KEY = "contact_channels"  # {"flow": id, "codes": [...]}: chat and phone already counted in the flow
 
 
 # Events waiting when the database is unreachable: beyond this the oldest go.
@@ -198,6 +202,40 @@ def search_flow() -> str:
 
 def end_flow() -> None:
     session.pop(FLOW_KEY, None)
+    session.pop(CHOSEN_KEY, None)
+
+
+def record_channel_choice(code: str, kind: str | None, category: str | None) -> bool:
+    """Chat started or the phone number shown: a ``channel`` event, as a ticket's; whether it was recorded.
+
+    Counted once per flow and channel (a customer clicking "Start a chat"
+    again is the same choice), and at most ``CHANNEL_CHOICE_LIMIT`` per
+    client, so one person cannot inflate the channel figures. Never raises:
+    the customer reaches the chat or the number either way.
+    """
+    try:
+        flow = current_flow()
+        chosen = session.get(CHOSEN_KEY)
+        codes = chosen["codes"] if isinstance(chosen, dict) and flow and chosen.get("flow") == flow else []
+        if code in codes:
+            return False
+        limit = limits.parse(current_app.config["CHANNEL_CHOICE_LIMIT"])
+        if not limiter.limiter.hit(limit, "channel-choice", get_remote_address()):
+            return False
+        now = request_time()
+        common = {"occurred_at": now, "locale": g.locale, "flow": flow, "visitor": _visitor(now)}
+        # Written at once, as a ticket's events are (a choice is as rare): the
+        # cards are part of the ticket form, so choosing from them shows the
+        # form was, when the one-page contact flow revealed it without a request.
+        with database().writing() as db:
+            rows = [] if flow is None or ev.flow_has(db, flow, ev.FORM) else [ev.event_row(ev.FORM, **common)]
+            ev.write_rows(db, [*rows, ev.event_row(ev.CHANNEL, channel=code, ticket_kind=kind, category=category, **common)])
+        if flow:
+            session[CHOSEN_KEY] = {"flow": flow, "codes": [*codes, code]}
+        return True
+    except Exception:
+        log.exception("analytics: could not record the choice of %s (the visitor was not affected)", code)
+        return False
 
 
 def valid_flow(value: str | None) -> str | None:
@@ -223,7 +261,7 @@ def ticket_events(db, ticket, suggested: list[dict], flow: str | None) -> None:
             ]
             ev.write_rows(db, [
                 *rows,
-                ev.event_row(ev.CHANNEL, channel=ticket.channel, category=category, **common),
+                ev.event_row(ev.CHANNEL, channel=ticket.channel, ticket_kind=ticket.kind, category=category, **common),
                 ev.event_row(ev.TICKET, ticket_id=ticket.id, ticket_kind=ticket.kind, channel=ticket.channel,
                              results=ids, category=category, **common),
             ])

@@ -13,21 +13,32 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_translations
 from flask_babel import gettext as _
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from kb.channels import Customer, Decision, RecentTicket, answer_time, channel_label, customer_zone, decide, explain, words
+from kb.channels import (
+    OPEN,
+    Customer,
+    Decision,
+    RecentTicket,
+    answer_time,
+    channel_label,
+    customer_zone,
+    decide,
+    explain,
+    words,
+)
 from kb.kinds import KIND_LABELS, PRIORITY_LABELS
 from kb.models import Ticket
 from kb.rules import Rules
 from kb.sso import FIELDS, SignInRefused, read_token
 from kb.tickets import latest_ticket_since
 
-from . import pages, preferred_locale, reader_variant
+from . import analytics, pages, preferred_locale, reader_variant
 from .extensions import database
 
 bp = Blueprint("channels", __name__)
@@ -155,6 +166,59 @@ def fragment():
     response = current_app.make_response(html)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def chosen_kind() -> str | None:
+    """The kind of request the channel link carries, when the rules know it."""
+    kind = request.args.get("kind")
+    return kind if kind in rules().kinds else None
+
+
+def choose(code: str) -> Decision | None:
+    """The customer chose chat or phone: the decision when the rules open it to them now, else None.
+
+    The rules decide again here: the card may have been shown before
+    closing time, or the link typed by hand. An open choice is recorded for
+    the reports; a refused one leaves its reason for the contact page.
+    """
+    kind = chosen_kind()
+    decision = decision_for(kind)
+    choice = decision.channel(code)
+    if choice.state != OPEN:
+        translations = get_translations()
+        reason = explain(choice, decision, translations, g.locale, customer_zone(rules(), g.locale, time_zone_name()))
+        flash(_("%(channel)s is not available. %(reason)s", channel=channel_label(code, translations), reason=reason))
+        return None
+    if request.method == "GET":  # a HEAD request chooses nothing
+        opened = session.get("contact_opened") or []
+        analytics.record_channel_choice(code, kind, analytics.category_of(opened[0], g.locale) if opened else None)
+    return decision
+
+
+def no_store(response):
+    response = current_app.make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<locale>/contact/chat")
+def chat():
+    """"Start a chat": recorded, then on to the rules' chat tool (never to an address from the request)."""
+    decision = choose("chat")
+    if decision is None:
+        return no_store(redirect(url_for("contact.start"), code=303))
+    return no_store(redirect(launcher_link(decision.channel("chat").launcher_url), code=303))
+
+
+@bp.get("/<locale>/contact/phone")
+def phone():
+    """"Show the number": recorded, then the number for the page's language and what to have ready."""
+    decision = choose("phone")
+    if decision is None:
+        return no_store(redirect(url_for("contact.start"), code=303))
+    view = channel_view(decision)
+    item = next(shown for shown in view["channels"] if shown["choice"].code == "phone")
+    return no_store(render_template("contact/phone.html", item=item, choice=item["choice"]))
 
 
 @bp.get("/sso/<token>")

@@ -108,8 +108,8 @@ def fill_demo_analytics(app: Flask, now: dt.datetime | None = None) -> int:
     Drawn with a fixed seed from ``DEMO_SEARCHES`` and the real index: the
     suggestions are the ones the search gives today. Some flows end with the
     customer's problem solved by an article, some with a ticket (the ticket
-    events carry no ticket: only the demo tickets above exist). How many
-    events were added.
+    events carry no ticket: only the demo tickets above exist), some with a
+    chat or a call where the rules offer them. How many events were added.
     """
     database = app.extensions["kb.db"]
     with database.reading() as db:
@@ -129,13 +129,13 @@ def fill_demo_analytics(app: Flask, now: dt.datetime | None = None) -> int:
             for _visit in range(DEMO_FLOWS_PER_DAY + rng.randrange(3)):
                 at = day.replace(hour=8 + rng.randrange(10), minute=rng.randrange(60), second=0, microsecond=0)
                 visitor = ev.visitor_hash(app.secret_key, f"198.51.100.{rng.randrange(1, 250)}", at.date())
-                rows.extend(_demo_flow(rng, locale, at, visitor, answers))
+                rows.extend(_demo_flow(rng, locale, at, visitor, answers, app.extensions["kb.rules"]))
     with database.writing() as db:
         ev.write_rows(db, rows)
     return len(rows)
 
 
-def _demo_flow(rng: random.Random, locale: str, at: dt.datetime, visitor: str | None, answers: dict) -> list[dict]:
+def _demo_flow(rng: random.Random, locale: str, at: dt.datetime, visitor: str | None, answers: dict, rules) -> list[dict]:
     """One visit: a contact flow (most of the time) or a read article with its vote."""
     step = dt.timedelta(seconds=20)
     common = {"locale": locale, "visitor": visitor}
@@ -169,11 +169,19 @@ def _demo_flow(rng: random.Random, locale: str, at: dt.datetime, visitor: str | 
             return rows
         rows.append(ev.event_row(ev.ANSWER, occurred_at=at + 5 * step, flow=flow, article_id=article.id,
                                  category=article.category, positive=False, **common))
-    ticket = {"occurred_at": at + 9 * step, "flow": flow, "category": category, "channel": "ticket", **common}
+    kind = rng.choice(DEMO_KINDS)
+    rows.append(ev.event_row(ev.FORM, occurred_at=at + 6 * step, flow=flow, **common))
+    draw = rng.random()
+    channel = "chat" if draw < 0.25 else "phone" if draw < 0.35 else "ticket"
+    if channel != "ticket" and channel in rules.kinds.get(kind, ()) and locale in rules.channels[channel].languages:
+        # Where the rules offer chat or phone (their languages, kinds), some customers choose it.
+        rows.append(ev.event_row(ev.CHANNEL, occurred_at=at + 8 * step, flow=flow, category=category, channel=channel,
+                                 ticket_kind=kind, **common))
+        return rows
+    ticket = {"occurred_at": at + 9 * step, "flow": flow, "category": category, "channel": "ticket", "ticket_kind": kind, **common}
     rows += [
-        ev.event_row(ev.FORM, occurred_at=at + 6 * step, flow=flow, **common),
         ev.event_row(ev.CHANNEL, **ticket),
-        ev.event_row(ev.TICKET, ticket_kind=rng.choice(DEMO_KINDS), results=[h.id for h in hits], **ticket),
+        ev.event_row(ev.TICKET, results=[h.id for h in hits], **ticket),
     ]
     return rows
 

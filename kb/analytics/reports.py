@@ -11,8 +11,12 @@ Definitions (also in the admin page's notes):
   suggestions page of the contact flow, or the first page of a search;
 - a *flow* is a contact flow that started in the period; it *saw
   suggestions* when one of its searches found at least one article, and is
-  *deflected* when it saw suggestions and no ticket followed;
+  *deflected* when it saw suggestions and the customer then contacted no one:
+  no ticket, no chat started, no phone number shown;
 - the *deflection rate* is deflected flows over flows that saw suggestions;
+- *requests* per kind and channel are the tickets sent, the chats started
+  and the phone numbers shown (``channel`` events of chat and phone, with
+  the kind chosen on the form at that moment, when there was one);
 - with a category, searches count when their first result is in it, and
   flows when an article of it was suggested or opened in them.
 """
@@ -88,6 +92,8 @@ class Report:
     flows_with_suggestions: int
     deflected: int
     tickets: int
+    chats: int
+    calls: int
     funnel: list[tuple[str, int]]
     daily: list[dict]
     top_queries: list[dict]
@@ -95,7 +101,7 @@ class Report:
     deflecting_articles: list[dict]
     suggested_before_tickets: list[dict]
     helpfulness: list[dict]
-    tickets_by_kind_channel: list[dict]
+    requests_by_kind_channel: list[dict]
 
     @property
     def deflection_rate(self) -> float | None:
@@ -114,6 +120,8 @@ class Report:
             "flows_with_suggestions": self.flows_with_suggestions,
             "deflected": self.deflected,
             "tickets": self.tickets,
+            "chats": self.chats,
+            "calls": self.calls,
             "deflection_rate": None if rate is None else round(rate, 4),
             "funnel": [{"step": step, "flows": count} for step, count in self.funnel],
             "daily": self.daily,
@@ -122,7 +130,7 @@ class Report:
             "deflecting_articles": self.deflecting_articles,
             "suggested_before_tickets": self.suggested_before_tickets,
             "helpfulness": self.helpfulness,
-            "tickets_by_kind_channel": self.tickets_by_kind_channel,
+            "requests_by_kind_channel": self.requests_by_kind_channel,
         }
 
     def tables(self) -> dict[str, list[dict]]:
@@ -133,7 +141,10 @@ class Report:
 
 
 # The single figures of the report, in the order of its summary table.
-SUMMARY = ("searches", "zero_result_searches", "flows", "flows_with_suggestions", "deflected", "tickets", "deflection_rate")
+SUMMARY = (
+    "searches", "zero_result_searches", "flows", "flows_with_suggestions", "deflected", "tickets", "chats", "calls",
+    "deflection_rate",
+)
 
 # Each table of the report and its columns, as the CSV export writes them.
 TABLES = {
@@ -145,7 +156,7 @@ TABLES = {
     "deflecting_articles": ("article_id", "deflected_flows", "solved_answers"),
     "suggested_before_tickets": ("article_id", "tickets"),
     "helpfulness": ("article_id", "helpful", "not_helpful", "helpful_share", "solved", "not_solved"),
-    "tickets_by_kind_channel": ("kind", "channel", "tickets"),
+    "requests_by_kind_channel": ("kind", "channel", "requests"),
 }
 
 
@@ -164,7 +175,7 @@ def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Repor
     # One pass over the flows: each step of the funnel, and the deflected ones.
     *funnel_row, deflected = session.execute(select(
         *(func.coalesce(func.sum(getattr(flows.c, step)), 0) for step, _k, _c in FUNNEL),
-        func.coalesce(func.sum(case((and_(flows.c.saw_suggestions == 1, flows.c.ticket == 0), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((_deflected(flows), 1), else_=0)), 0),
     )).one()
     funnel = list(zip((step for step, _k, _c in FUNNEL), (int(n) for n in funnel_row)))
     counts = dict(funnel)
@@ -172,8 +183,15 @@ def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Repor
     ticket_events = session.execute(
         select(E.ticket_kind, E.channel, E.results).where(E.kind == ev.TICKET, *scoped)
     ).all()
-    by_kind_channel = Counter((kind or "", channel or "") for kind, channel, _r in ticket_events)
     suggested = Counter(article for _k, _c, results in ticket_events for article in dict.fromkeys(results or []))
+    # Chat and phone leave no ticket: their choice is the request. (A ticket's
+    # own ``channel`` event is left out: the ticket counts it.)
+    live_choices = session.execute(
+        select(E.ticket_kind, E.channel).where(E.kind == ev.CHANNEL, E.channel != "ticket", *scoped)
+    ).all()
+    by_kind_channel = Counter((kind or "", channel or "") for kind, channel, _r in ticket_events)
+    by_kind_channel.update((kind or "", channel or "") for kind, channel in live_choices)
+    live = Counter(channel for _kind, channel in live_choices)
 
     return Report(
         filters=filters,
@@ -183,6 +201,8 @@ def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Repor
         flows_with_suggestions=counts["saw_suggestions"],
         deflected=int(deflected),
         tickets=len(ticket_events),
+        chats=live["chat"],
+        calls=live["phone"],
         funnel=funnel,
         daily=_daily(session, scoped),
         top_queries=_queries(session, [E.kind == ev.SEARCH, *scoped], top),
@@ -190,10 +210,15 @@ def build_report(session: Session, filters: Filters, *, top: int = TOP) -> Repor
         deflecting_articles=_deflecting_articles(session, flows, period, filters, top),
         suggested_before_tickets=[{"article_id": a, "tickets": n} for a, n in _ranked(suggested)[:top]],
         helpfulness=_helpfulness(session, filters, top),
-        tickets_by_kind_channel=[
-            {"kind": kind, "channel": channel, "tickets": n} for (kind, channel), n in _ranked(by_kind_channel)
+        requests_by_kind_channel=[
+            {"kind": kind, "channel": channel, "requests": n} for (kind, channel), n in _ranked(by_kind_channel)
         ],
     )
+
+
+def _deflected(flows):
+    """A flow that saw suggestions and then contacted no one (no ticket, chat or call)."""
+    return and_(flows.c.saw_suggestions == 1, flows.c.channel_chosen == 0, flows.c.ticket == 0)
 
 
 def _flows(filters: Filters, period: list):
@@ -242,9 +267,9 @@ def _queries(session: Session, conditions: list, top: int) -> list[dict]:
 
 
 def _deflecting_articles(session: Session, flows, period: list, filters: Filters, top: int) -> list[dict]:
-    """Articles opened in flows that ended without a ticket, and their "solved" answers."""
+    """Articles opened in deflected flows, and their "solved" answers."""
     opened = func.count(func.distinct(E.flow)).label("flows")
-    conditions = [E.kind == ev.OPEN, flows.c.saw_suggestions == 1, flows.c.ticket == 0, *period]
+    conditions = [E.kind == ev.OPEN, _deflected(flows), *period]
     if filters.category:
         conditions.append(E.category == filters.category)
     rows = session.execute(
