@@ -260,7 +260,13 @@ class _Words:
             )
             reference = dt.datetime.combine(now.astimezone(self.support_zone).date(), opens, tzinfo=self.support_zone)
             start, end = opens.strftime("%H:%M"), closes.strftime("%H:%M")
-            parts.append(self.say("%(days)s, %(start)s–%(end)s %(zone)s", days=days, start=start, end=end, zone=self.name(self.zone_name(reference, self.support_zone))))
+            part = self.say("%(days)s, %(start)s–%(end)s %(zone)s", days=days, start=start, end=end, zone=self.name(self.zone_name(reference, self.support_zone)))
+            if reference.astimezone(self.zone).utcoffset() != reference.utcoffset():
+                # The same span on the reader's clock, on today's offsets (summer time included).
+                until = dt.datetime.combine(reference.date(), closes, tzinfo=self.support_zone)
+                local = f"{self.clock(reference, self.zone)}–{self.clock(until, self.zone)}"
+                part = self.say(_("%(time)s (%(local_time)s your time)"), time=part, local_time=self.name(local))
+            parts.append(part)
         joined = format_list([str(p) for p in parts], locale=self.locale)
         return Markup(joined) if self.html else joined
 
@@ -306,10 +312,10 @@ def answer_time(hours: int, translations) -> str:
     return ngettext("First answer within %(num)d hour.", "First answer within %(num)d hours.", hours) % {"num": hours}
 
 
-def customer_zone(rules: Rules, language: str, name: str | None) -> zoneinfo.ZoneInfo:
-    """The zone the browser gave when it is a real one, else the language's default."""
+def customer_zone(rules: Rules, language: str, name: str | None, variant: str | None = None) -> zoneinfo.ZoneInfo:
+    """The zone the browser gave when it is a real one, else the default of the reader's variant (pt-PT) or language."""
     from .rules import _time_zone_names
 
     if name and name in _time_zone_names():
         return zoneinfo.ZoneInfo(name)
-    return rules.zone_for(language)
+    return rules.zone_for(language, variant)

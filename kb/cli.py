@@ -257,6 +257,7 @@ def new(article_id: str, title: str, category: str, tags: str):
     """
     from .articles import ID_PATTERN
     from .categories import load_categories
+    from .checks import display_path
     from .scaffold import new_article
 
     config = _config()
@@ -269,7 +270,7 @@ def new(article_id: str, title: str, category: str, tags: str):
     if category not in categories.ids:
         raise click.BadParameter(f"expected one of {', '.join(categories.ids)}", param_hint="--category")
     path = new_article(root, config["DEFAULT_LOCALE"], article_id, title, category, [t.strip() for t in tags.split(",") if t.strip()])
-    click.echo(f"created {path}")
+    click.echo(f"created {display_path(path)}")
 
 
 @main.command()
@@ -284,6 +285,7 @@ def translate(article_id: str, locale: str, force: bool):
     'based_on' says which revision it follows): update it, then set
     'based_on' to the source's revision.
     """
+    from .checks import display_path
     from .scaffold import new_translation
 
     config = _config()
@@ -302,7 +304,7 @@ def translate(article_id: str, locale: str, force: bool):
             f"edit it, or use --force to start again from the source"
         )
     path = new_translation(root, source, locale, existing.path if existing else None)
-    click.echo(f"created {path} (based on revision {source.revision or 1}); translate it, then set 'status: published'")
+    click.echo(f"created {display_path(path)} (based on revision {source.revision or 1}); translate it, then set 'status: published'")
 
 
 @main.command()
@@ -496,7 +498,7 @@ def check_rules(path: Path | None):
 @main.command()
 @click.option("--plan", default=None, help="The customer's plan, as the rules name it (default: an anonymous visitor).")
 @click.option("--kind", default=None, help="Kind of request, as the rules name it (default: not chosen yet).")
-@click.option("--lang", "-l", default=None, help="The customer's language (default: KB_DEFAULT_LOCALE).")
+@click.option("--lang", "-l", default=None, help="The customer's language, or language variant such as pt-PT (default: KB_DEFAULT_LOCALE).")
 @click.option("--at", "moment", default=None, help="Moment to decide for, ISO 8601 with its offset, e.g. 2026-11-23T19:00+01:00 (default: now).")
 @click.option("--tz", "zone_name", default=None, help="The customer's time zone, e.g. America/New_York (default: the language's, from the rules).")
 @click.option("--recent-ticket-at", default=None, help="Pretend the customer sent a ticket at this ISO 8601 moment (checks the recent-request notice).")
@@ -516,9 +518,12 @@ def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
 
     from .channels import Customer, RecentTicket, answer_time, channel_label, customer_zone, decide, explain, words
 
+    from .rules import variant_tag
+
     config = _config()
     rules = _rules(config)
-    lang = lang or config["DEFAULT_LOCALE"]
+    variant = variant_tag(lang) if lang else None
+    lang = variant.split("-")[0] if variant else config["DEFAULT_LOCALE"]
     if plan is not None and plan not in rules.plans:
         raise click.BadParameter(f"expected one of {', '.join(rules.plans)}", param_hint="--plan")
     if kind is not None and kind not in rules.kinds:
@@ -541,7 +546,7 @@ def channels(plan, kind, lang, moment, zone_name, recent_ticket_at, as_json):
     decision = decide(rules, customer, kind, lang, at, recent)
     catalogs = ready_catalog_dir(config["INSTANCE_DIR"] / "translations")
     translations = Translations.load(str(catalogs), [lang])
-    zone = customer_zone(rules, lang, zone_name)
+    zone = customer_zone(rules, lang, zone_name, variant)
     say = words(translations, lang, zone, decision)
     rows = []
     for choice in decision.channels:
@@ -814,8 +819,11 @@ def staff_add(email: str, password: str):
         raise click.BadParameter("expected an email address such as ana@example.com", param_hint="EMAIL")
     _staff_password(password)
     try:
-        with _database() as database, database.writing() as session:
-            create_staff(session, email, password)
+        with _database() as database:
+            # Often the first command on a new install, before kb serve has made the tables.
+            database.upgrade()
+            with database.writing() as session:
+                create_staff(session, email, password)
     except IntegrityError:
         raise click.ClickException(f"a staff account for {email} already exists") from None
     click.echo(f"staff account {normalize_email(email)} created")

@@ -4,6 +4,8 @@
 
 - numbers and durations ("15 minutes", "one hour", "5–10 business days"),
   as digits or as number words before a unit of time;
+- the product's behaviours the glossary words in each language (``behaviours``):
+  a translation must state those its source states, and no other;
 - bold UI labels and menu paths, against the glossary (``glossary.yaml``
   beside the articles): a source's ``**Schedule**`` must be the locale's
   own label in bold, and a bold menu path must be made of glossary labels;
@@ -67,19 +69,44 @@ HEADER_NAME = re.compile(r"\b(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b")
 FENCE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.S | re.M)
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
-HEADING = re.compile(r"^#{2,6}\s", re.M)
-STEP = re.compile(r"^\s{0,3}\d+[.)]\s", re.M)
-BULLET = re.compile(r"^\s{0,3}[-*+]\s", re.M)
+# Spaces and tabs only: a newline matched here would join lines and shift every later line number.
+HEADING = re.compile(r"^#{2,6}[ \t]", re.M)
+STEP = re.compile(r"^[ \t]{0,3}\d+[.)][ \t]", re.M)
+BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]", re.M)
 MENU_SEPARATOR = " > "
+
+
+@dataclasses.dataclass(frozen=True)
+class Behaviour:
+    """Something the product does (or a tempting wrong idea of it), as each locale words it.
+
+    ``patterns`` are case-insensitive regular expressions per locale; a text
+    states the behaviour when one of its locale's matches.
+    """
+
+    id: str
+    says: str
+    patterns: dict[str, re.Pattern]
+
+    def stated_in(self, text: str, locale: str) -> int | None:
+        """The line of ``text`` stating this behaviour, or None (also when the locale has no wording for it)."""
+        pattern = self.patterns.get(locale)
+        if pattern is None:
+            return None
+        for number, line in enumerate(text.replace(NBSP, " ").replace(NNBSP, " ").splitlines(), 1):
+            if pattern.search(line):
+                return number
+        return None
 
 
 @dataclasses.dataclass
 class Glossary:
-    """UI labels (quoted in bold) and terms, per locale, from ``glossary.yaml``."""
+    """UI labels (quoted in bold), terms and product behaviours, per locale, from ``glossary.yaml``."""
 
     labels: list[dict[str, str]]
     avoid: dict[str, list[tuple[str, str]]]  # locale -> [(word to avoid, word to use)]
     path: Path | None = None
+    behaviours: list[Behaviour] = dataclasses.field(default_factory=list)
 
     def label_in(self, text: str, source_locale: str, locale: str) -> str | None:
         """The ``locale`` label of a ``source_locale`` label, or None when the glossary lacks it."""
@@ -112,7 +139,19 @@ def load_glossary(articles_dir: Path | str) -> tuple[Glossary, list[str]]:
                 continue
             for word in rule if isinstance(rule, list) else [rule]:
                 avoid.setdefault(locale, []).append((str(word), str(use)))
-    return Glossary(labels, avoid, path), problems
+    behaviours = []
+    for entry in data.get("behaviours") or []:
+        if not isinstance(entry, dict) or not entry.get("id") or not isinstance(entry.get("said"), dict):
+            problems.append(f"behaviour {entry!r}: needs an id, what it says and 'said' (a pattern per locale)")
+            continue
+        patterns = {}
+        for locale, wording in entry["said"].items():
+            try:
+                patterns[str(locale)] = re.compile(str(wording), re.I)
+            except re.error as exc:
+                problems.append(f"behaviour {entry['id']!r}, {locale}: not a regular expression ({exc})")
+        behaviours.append(Behaviour(str(entry["id"]), str(entry.get("says") or entry["id"]), patterns))
+    return Glossary(labels, avoid, path, behaviours), problems
 
 
 def _without_code(body: str) -> str:
@@ -372,6 +411,17 @@ def compare(source: Article, translation: Article, glossary: Glossary) -> list[t
         if expected != got:
             found.append((_body_line(translation), f"{got} {what} here, {expected} in the source", WARNING))
 
+    # What the product does, in words: "adds the link automatically" against "cannot be sent without it".
+    for behaviour in glossary.behaviours:
+        if source.locale not in behaviour.patterns or locale not in behaviour.patterns:
+            continue  # the glossary cannot tell in one of the two languages
+        in_source, here = behaviour.stated_in(source_text, source.locale), behaviour.stated_in(text, locale)
+        if in_source and not here:
+            found.append((_body_line(translation), f"the source says {behaviour.says!r} ({behaviour.id}); this translation does not"))
+        elif here and not in_source:
+            line = _title_line(translation) if here == 1 else _body_line(translation) + here - 2
+            found.append((line, f"says {behaviour.says!r} ({behaviour.id}); the source does not"))
+
     bold = [_label(b) for b in bold_of(translation.body)]
     for text in dict.fromkeys(_label(b) for b in bold_of(source.body)):
         parts = text.split(MENU_SEPARATOR)
@@ -455,7 +505,11 @@ def check_catalogs(catalog_dir: Path, default_locale: str, glossary: Glossary):
 
         def line_of(msgid: str) -> int:
             head = msgid.split("\n", 1)[0][:40]
-            return next((n for n, line in enumerate(lines, 1) if line.startswith("msgid") and head in line), 0)
+            for number, line in enumerate(lines, 1):
+                # A long msgid starts with msgid "" and goes on in the lines below.
+                if line.startswith("msgid") and (head in line or (line == 'msgid ""' and number < len(lines) and head in lines[number])):
+                    return number
+            return 0
 
         for message in catalog:
             if not message.id or not message.string:

@@ -97,7 +97,16 @@ class Rules:
         """The plan ``code``, or the anonymous visitors' plan when unknown or None."""
         return self.plans.get(code or "", self.plans[self.anonymous_plan])
 
-    def zone_for(self, language: str) -> zoneinfo.ZoneInfo:
+    def zone_for(self, language: str, variant: str | None = None) -> zoneinfo.ZoneInfo:
+        """The zone of a reader of ``language``: their variant's (pt-PT), else the language's, else the team's.
+
+        >>> rules = Rules(Path("r"), zoneinfo.ZoneInfo("Europe/Paris"), frozenset(), {}, "", {}, {}, 0,
+        ...               {"pt": zoneinfo.ZoneInfo("America/Sao_Paulo"), "pt-PT": zoneinfo.ZoneInfo("Europe/Lisbon")})
+        >>> [rules.zone_for("pt", v).key for v in ("pt-PT", "pt-BR", None)], rules.zone_for("de").key
+        (['Europe/Lisbon', 'America/Sao_Paulo', 'America/Sao_Paulo'], 'Europe/Paris')
+        """
+        if variant and (zone := self.time_zones.get(variant_tag(variant))):
+            return zone
         return self.time_zones.get(language, self.time_zone)
 
     def priority_of(self, plan_code: str | None) -> str:
@@ -192,8 +201,8 @@ class _Reader:
 
     def language(self, node, what: str) -> str:
         value = self.text(node, what)
-        if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", value):
-            raise self.problem(node, f"{what}: {value!r} is not a language code such as en or pt_BR")
+        if not re.fullmatch(r"[a-z]{2,3}([_-][A-Z]{2})?", value):
+            raise self.problem(node, f"{what}: {value!r} is not a language code such as en, pt-PT or pt_BR")
         return value
 
     # The file -----------------------------------------------------------------
@@ -398,10 +407,20 @@ class _Reader:
         for language, (key_node, value_node) in self.mapping(node, "time_zones").items():
             try:
                 self.language(key_node, "time_zones")
-                zones[language] = self.zone(value_node, f"time_zones.{language}")
+                zones[variant_tag(language)] = self.zone(value_node, f"time_zones.{language}")
             except _Invalid:
                 pass
         return zones
+
+
+def variant_tag(code: str) -> str:
+    """A language or variant code as ``hreflang`` writes it: pt_pt, pt-pt and pt-PT are pt-PT.
+
+    >>> variant_tag("pt_PT"), variant_tag("pt-br"), variant_tag("pt")
+    ('pt-PT', 'pt-BR', 'pt')
+    """
+    language, _, region = code.replace("_", "-").partition("-")
+    return f"{language.lower()}-{region.upper()}" if region else language.lower()
 
 
 @functools.cache

@@ -52,7 +52,7 @@ from .changes import GitSnapshot, find_changes, git_snapshot, markdown_files  # 
 from .manifest import MANIFEST, MANIFEST_VERSION, Entry, Manifest, open_manifest
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
 from .bigrams import bigram_analyzer
-from .crosslang import learn_pairs, translated_pairs, write_translations
+from .crosslang import TRANSLATIONS_FILE, learn_pairs, read_translations, translated_pairs, write_translations
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
 
@@ -296,10 +296,17 @@ def build_index(
     return BuildReport(generation, path, counts, time.perf_counter() - started)
 
 
-def _store_translations(generation_dir: Path, locales: tuple[str, ...], default_locale: str) -> None:
+def _store_translations(
+    generation_dir: Path, locales: tuple[str, ...], default_locale: str,
+    previous: dict | None = None, changed: Iterable[str] = (),
+) -> None:
     """Learn the word translations the new generation's searches need
     (search/crosslang.py) from its own stored titles and headings, and store
-    them with it, so that a web worker only reads them."""
+    them with it, so that a web worker only reads them.
+
+    A pair of locales whose titles and headings did not change (neither is
+    in ``changed``) keeps its table from ``previous``: it depends on those two
+    locales only, and learning reads every article of both."""
     searchers = {
         locale: index.open_dir(str(generation_dir / locale)).searcher()
         for locale in locales
@@ -308,10 +315,25 @@ def _store_translations(generation_dir: Path, locales: tuple[str, ...], default_
     try:
         readers = {locale: searcher.reader() for locale, searcher in searchers.items()}
         ids = {locale: set(reader.field_terms("id")) for locale, reader in readers.items()}
-        write_translations(generation_dir, learn_pairs(readers, translated_pairs(ids, locales, default_locale)))
+        pairs = translated_pairs(ids, locales, default_locale)
+        previous, changed = previous or {}, set(changed)
+        learnt = learn_pairs(readers, [pair for pair in pairs if pair not in previous or changed & set(pair)])
+        write_translations(generation_dir, {pair: learnt[pair] if pair in learnt else previous[pair] for pair in pairs})
     finally:
         for searcher in searchers.values():
             searcher.close()
+
+
+def _aligned_texts(ix, article_ids: Iterable[str]) -> dict[str, tuple]:
+    """The stored title and headings of those of ``article_ids`` in ``ix``: what
+    the word translations are learnt from (:func:`search.crosslang.headings_by_id`)."""
+    found = {}
+    with ix.searcher() as searcher:
+        for article_id in article_ids:
+            stored = searcher.document(id=article_id)
+            if stored is not None:
+                found[article_id] = (stored.get("title"), tuple(stored.get("headings_list") or ()))
+    return found
 
 
 def _manifest_files(articles: ArticleSet) -> dict[str, Entry]:
@@ -466,23 +488,37 @@ def update_index(
 
         with _next_generation(index_dir) as (generation, path):
             counts = {}
+            aligned_changed = set()  # locales whose titles, headings or articles changed: what translations are learnt from
             for locale in locales:
                 linked = _link_generation(old_path, path, locale)
                 vocabulary = Vocabulary(vocabularies[locale][1]) if locale in vocabularies else None
                 ix = index.open_dir(str(path / locale))
+                before = _aligned_texts(ix, affected)
                 writer = ix.writer(limitmb=WRITER_LIMIT_MB)
                 for article_id in sorted(affected):
                     writer.delete_by_term("id", article_id)
-                count = 0
+                count, after = 0, {}
                 for article_id in sorted(affected):
                     article = articles.get(locale, article_id)
                     if article is not None and article.published:
-                        writer.add_document(**document_for(article, articles, vocabulary))
+                        document = document_for(article, articles, vocabulary)
+                        writer.add_document(**document)
+                        after[article_id] = (document["title"], tuple(document["headings_list"]))
                         count += 1
                 writer.commit()
                 _check_untouched(path / locale, linked)
                 counts[locale] = count
-            _store_translations(path, locales, default_locale)
+                if before != after:
+                    aligned_changed.add(locale)
+            # None: a table stored by an older version of the learning, or none.
+            previous_translations = read_translations(old_path)
+            if not aligned_changed and previous_translations is not None:
+                # Same ids, titles and headings in every locale: learning again
+                # would give the same table, at the cost of reading every
+                # article (27–30 s of CPU at 287 353 articles).
+                os.link(old_path / TRANSLATIONS_FILE, path / TRANSLATIONS_FILE)
+            else:
+                _store_translations(path, locales, default_locale, previous_translations, aligned_changed)
             if changes.git is not None:  # every change was looked for: git's state is the new baseline
                 meta, watched = _manifest_meta(locales, default_locale, changes.git), set(changes.git.dirty)
             elif changes.how == "scan":  # outside git: every file was compared, nothing to watch

@@ -34,6 +34,15 @@ def test_staff_accounts_are_stored_hashed_and_unique(app, runner, staff):
     assert short.exit_code == 2 and "12 characters" in short.output
 
 
+def test_the_first_staff_account_of_a_new_install_makes_the_tables(tmp_path, runner):
+    # The writer's guide starts with `kb staff add`, before anything made the database.
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    result = runner.invoke(main, ["staff", "add", "ana@plumora.example", "--password", PASSWORD], env={"KB_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(main, ["staff", "list"], env={"KB_DATABASE_URL": url})
+    assert listed.output.startswith("ana@plumora.example\tactive")
+
+
 def test_tickets_need_a_signed_in_staff_member(client):
     response = client.get("/admin/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/admin/login")

@@ -217,7 +217,7 @@ def test_german_names_the_zone_as_german_does(catalogs):
         ("it", "premium", "campaign", "phone", "Disponibile solo in inglese e francese."),
         ("de", "premium", "campaign", "chat", "Nur auf Englisch und Französisch verfügbar."),
         ("pt", "premium", "campaign", "ticket", "Aberto 24 horas por dia. Respondemos em inglês, francês, alemão ou espanhol."),
-        ("es", "premium", "refund", "phone", "Este tipo de solicitud solo se gestiona por escrito: abre una incidencia."),
+        ("es", "premium", "refund", "phone", "Este tipo de solicitud solo se gestiona por escrito: envía una solicitud."),
         ("fr", "essential", "campaign", "phone", "Non inclus dans votre offre (Essential). Inclus dans\u00a0: Premium."),
         ("fr", None, "campaign", "chat", "Connectez-vous à votre compte pour savoir si votre offre le comprend."),
         ("en", "premium", "campaign", "ticket", "Open around the clock."),

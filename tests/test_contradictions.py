@@ -41,11 +41,39 @@ def test_schedule_campaign_translations_lack_the_time_zone_option_and_pause(befo
 
 
 @pytest.mark.parametrize("locale", ["fr", "es", "it", "pt"])
-def test_unsubscribes_translations_differ_from_the_source(before, glossary, locale):
-    # "cannot be sent without the link" against "added automatically": the
-    # sentences differ, and so does what the check can see: the structure.
+def test_unsubscribes_translations_contradict_the_source(before, glossary, locale):
+    # "Cannot be sent without the link" against "added automatically": the
+    # glossary's behaviours word both in every language.
     found = differences(before, glossary, "unsubscribes", locale)
-    assert any(m.endswith("in the source") and ("list items" in m or "headings" in m or "steps" in m) for m in found), found
+    assert "says 'a campaign without an unsubscribe link cannot be sent' (sending-refused-without-unsubscribe-link); the source does not" in found, found
+
+
+@pytest.mark.parametrize("locale", ["it", "pt"])
+def test_unsubscribes_translations_lack_the_automatic_link(before, glossary, locale):
+    found = differences(before, glossary, "unsubscribes", locale)
+    assert "the source says 'Plumora adds the unsubscribe link to every campaign itself' (unsubscribe-link-added); this translation does not" in found, found
+
+
+def test_the_german_unsubscribes_agreed_and_still_does(before, glossary):
+    found = differences(before, glossary, "unsubscribes", "de")
+    assert not [m for m in found if "unsubscribe-link" in m], found
+
+
+def test_the_old_contradiction_put_back_into_the_demo_is_an_error(tmp_path):
+    import shutil
+
+    from kb.checks import check_articles
+
+    articles = tmp_path / "articles"
+    shutil.copytree(DEMO_ARTICLES, articles)
+    path = articles / "it" / "unsubscribes.md"
+    text = path.read_text(encoding="utf-8")
+    old = "Puoi cambiarne il testo e lo stile nell'editor, ma non puoi toglierlo da un'email di marketing."
+    assert old in text
+    path.write_text(text.replace(old, "Se lo togli dal modello, la campagna non può partire finché non lo aggiungi di nuovo."), encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    found = [(p.line, p.message) for p in check_articles(articles, LOCALES, "en").errors if p.path.endswith("it/unsubscribes.md")]
+    assert found == [(line, "says 'a campaign without an unsubscribe link cannot be sent' (sending-refused-without-unsubscribe-link); the source does not")]
 
 
 @pytest.mark.parametrize("locale", ["de", "es", "it", "pt"])

@@ -68,6 +68,15 @@ def test_staff_preview_drafts_with_a_banner(staff_client):
     assert "Preview: the article as its file reads now" in published
 
 
+def test_staff_opening_a_draft_translation_see_it_not_the_fallback(staff_client):
+    # Customers get the English article there (above); the translator, their draft.
+    response = staff_client.get("/fr/articles/refunds")
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/preview/fr/refunds"
+    # No French file at all: staff see what customers see.
+    page = staff_client.get("/fr/articles/webhooks")
+    assert page.status_code == 200 and '<article lang="en">' in page.get_data(as_text=True)
+
+
 def test_preview_and_matrix_need_staff(client):
     for url in ("/admin/preview/en/secret-launch", "/admin/translations"):
         response = client.get(url)

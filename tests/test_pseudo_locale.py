@@ -69,7 +69,10 @@ def untranslated_text(html: str) -> list[str]:
     leftovers = []
 
     def check(text: str):
-        rest = re.sub(r"\[[^\]]*\]", " ", text)
+        # Translated sentences may nest ("[[Monday to Friday], 09:00 (08:00 your time)]"): innermost first.
+        rest, previous = text, None
+        while rest != previous:
+            rest, previous = re.sub(r"\[[^\[\]]*\]", " ", rest), rest
         for name in PROPER_NAMES:
             rest = rest.replace(name, " ")
         if re.search(r"[^\W\d_]", rest):

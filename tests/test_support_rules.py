@@ -428,3 +428,67 @@ def test_forms_shown_again_without_a_ticket_do_not_count_against_the_limit(app_c
     assert submit(client, notice, send_anyway="y").status_code == 303
     assert submit(client, open_ticket_form(client, subject="another"), send_anyway="y").status_code == 429
     app.extensions["kb.db"].dispose()
+
+
+# Portuguese on both sides of the Atlantic: the reader's variant's zone ------------
+
+SATURDAY_NOON_SUMMER = dt.datetime.fromisoformat("2026-07-04T12:00+02:00")
+
+
+def phone_reason(client, headers=None, query=None):
+    response = client.get("/pt/contact/ticket", query_string={"subject": "campaign not sent", **(query or {})}, headers=headers or {})
+    assert response.status_code == 200
+    return soup(response).select_one("#channel-phone .channel-hours").get_text()
+
+
+@pytest.mark.parametrize(
+    ("now", "accept_language", "expected"),
+    [
+        # Winter: Paris UTC+1, Lisbon UTC+0, São Paulo UTC−3.
+        (SATURDAY_NOON, "pt-PT,pt;q=0.9,en;q=0.8", "(08:00–17:00 no seu horário)"),
+        (SATURDAY_NOON, "pt-BR,pt;q=0.9", "(05:00–14:00 no seu horário)"),
+        (SATURDAY_NOON, "pt", "(05:00–14:00 no seu horário)"),  # the variant the articles are written in
+        # Summer: Paris and Lisbon both move an hour; Brazil keeps no summer time.
+        (SATURDAY_NOON_SUMMER, "pt-PT", "(08:00–17:00 no seu horário)"),
+        (SATURDAY_NOON_SUMMER, "pt-BR", "(04:00–13:00 no seu horário)"),
+    ],
+)
+def test_portuguese_readers_see_hours_in_their_variants_zone(client, app, now, accept_language, expected):
+    app.config["NOW"] = now
+    sign_in(client)
+    reason = phone_reason(client, {"Accept-Language": accept_language})
+    assert reason.endswith(expected), reason
+
+
+def test_a_chosen_variant_is_remembered_and_the_browsers_zone_still_wins(client, app):
+    app.config["NOW"] = SATURDAY_NOON
+    sign_in(client)
+    # The main product links its European Portuguese users with ?variant=pt-PT.
+    assert phone_reason(client, {"Accept-Language": "pt-BR"}, {"variant": "pt-PT"}).endswith("(08:00–17:00 no seu horário)")
+    assert client.get_cookie("kb_variant").value == "pt-PT"
+    assert phone_reason(client, {"Accept-Language": "pt-BR"}).endswith("(08:00–17:00 no seu horário)")
+    client.set_cookie("kb_tz", "Atlantic/Azores")  # what contact.js sends from the Azores (UTC−1)
+    assert phone_reason(client, {"Accept-Language": "pt-BR"}).endswith("(07:00–16:00 no seu horário)")
+    # A variant the Portuguese pages do not serve changes nothing and is not kept.
+    client.delete_cookie("kb_tz")
+    client.delete_cookie("kb_variant")
+    assert phone_reason(client, {"Accept-Language": "pt-BR"}, {"variant": "pt-AO"}).endswith("(05:00–14:00 no seu horário)")
+    assert client.get_cookie("kb_variant") is None
+
+
+def test_variant_time_zones_in_the_rules_file(tmp_path):
+    text = DEFAULT_TEXT.replace("  pt-PT: Europe/Lisbon\n", "  pt_PT: Atlantic/Azores\n  pt-XYZ: Europe/Lisbon\n", 1)
+    path = rules_file(tmp_path, text)
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert [p.split(": ", 1)[1] for p in caught.value.problems] == [
+        "time_zones: 'pt-XYZ' is not a language code such as en, pt-PT or pt_BR"]
+    rules = load_rules(rules_file(tmp_path, DEFAULT_TEXT.replace("  pt-PT: Europe/Lisbon\n", "  pt_PT: Atlantic/Azores\n", 1)))
+    assert rules.zone_for("pt", "pt-PT").key == "Atlantic/Azores" and rules.zone_for("pt", "pt-BR").key == "America/Sao_Paulo"
+
+
+def test_kb_channels_takes_a_language_variant(runner):
+    result = runner.invoke(main, ["channels", "--lang", "pt-PT", "--plan", "premium", "--at", "2026-11-28T12:00+01:00", "--json"])
+    assert result.exit_code == 0, result.output
+    phone = next(c for c in json.loads(result.output)["channels"] if c["code"] == "phone")
+    assert phone["hours"].endswith("(08:00–17:00 no seu horário)"), phone

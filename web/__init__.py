@@ -18,8 +18,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kb import settings
 from kb.categories import load_categories
 from kb.db import Database
-from kb.rules import load_rules
-from kb.variants import load_variants
+from kb.rules import load_rules, variant_tag
+from kb.variants import hreflangs, load_variants
 from search.service import SearchIndex
 from translations import ready_catalog_dir
 
@@ -99,6 +99,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
 
 
 LOCALE_COOKIE = "kb_locale"
+VARIANT_COOKIE = "kb_variant"
 
 
 def _current_locale() -> str:
@@ -127,6 +128,23 @@ def preferred_locale() -> str:
     if remembered in locales:
         return remembered
     return request.accept_languages.best_match(locales) or current_app.config["DEFAULT_LOCALE"]
+
+
+def reader_variant(locale: str) -> str:
+    """The variant of ``locale``'s language this visitor reads (pt-PT or pt-BR for ``pt``).
+
+    In order: the one a link chose (``?variant=pt-PT``, as the main product
+    links for its European Portuguese users) or a visit remembered, then the
+    first of the locale's variants the browser's ``Accept-Language`` names,
+    then the variant the articles are written in (``articles/locales.yaml``).
+    """
+    from flask import current_app
+
+    tags = hreflangs(locale, current_app.extensions["kb.variants"])
+    for chosen in (request.args.get("variant"), request.cookies.get(VARIANT_COOKIE)):
+        if isinstance(chosen, str) and variant_tag(chosen) in tags:
+            return variant_tag(chosen)
+    return request.accept_languages.best_match(tags) or tags[0]
 
 
 def search_index() -> SearchIndex:

@@ -38,7 +38,7 @@ from kb.rules import Rules
 from kb.sso import FIELDS, SignInRefused, read_token
 from kb.tickets import latest_ticket_since
 
-from . import analytics, pages, preferred_locale
+from . import analytics, pages, preferred_locale, reader_variant
 from .extensions import database
 
 bp = Blueprint("channels", __name__)
@@ -141,7 +141,7 @@ def launcher_link(url: str) -> str:
 def channel_view(decision: Decision) -> dict:
     """What the template shows for ``decision``: sentences made in the page's language."""
     translations = get_translations()
-    zone = customer_zone(rules(), g.locale, time_zone_name())
+    zone = customer_zone(rules(), g.locale, time_zone_name(), reader_variant(g.locale))
     say = words(translations, g.locale, zone, decision, html=True)
     shown = []
     for choice in decision.channels:

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from kb.feedback import record_answer
 from kb.models import ArticleFeedback
+from kb.rules import variant_tag
 from kb.variants import hreflangs
 from search.fallback import fallback_locales
 from search.service import IndexNotBuilt
@@ -26,7 +27,7 @@ from search.service import IndexNotBuilt
 from kb.analytics import events as ev
 from kb.analytics import reports
 
-from . import LOCALE_COOKIE, analytics, hit_url, preferred_locale, search_index
+from . import LOCALE_COOKIE, VARIANT_COOKIE, analytics, hit_url, preferred_locale, reader_variant, search_index
 from .api import json_http_error
 from .extensions import RERENDER, configured_limit, database, limiter
 from .forms import FeedbackForm, MissingForm
@@ -129,10 +130,15 @@ def add_locale(endpoint, values):
 
 @bp.after_app_request
 def remember_locale(response):
-    """A visitor who reads a page in a language keeps it on their next visit to ``/``."""
+    """A visitor who reads a page in a language keeps it on their next visit to ``/``,
+    and the variant a link chose (``?variant=pt-PT``) for the times shown on later pages."""
     locale = getattr(g, "locale", None)
     if locale and response.status_code < 400 and request.cookies.get(LOCALE_COOKIE) != locale:
         response.set_cookie(LOCALE_COOKIE, locale, max_age=LOCALE_COOKIE_MAX_AGE, **cookie_flags())
+    if locale and response.status_code < 400 and "variant" in request.args:
+        variant = reader_variant(locale)
+        if variant == variant_tag(request.args["variant"]) and request.cookies.get(VARIANT_COOKIE) != variant:
+            response.set_cookie(VARIANT_COOKIE, variant, max_age=LOCALE_COOKIE_MAX_AGE, **cookie_flags())
     return response
 
 
@@ -375,10 +381,14 @@ def find_article(article_id: str) -> tuple[dict, str, list[str]]:
     index = search_index()
     locales = current_app.config["LOCALES"]
     versions = [loc for loc in locales if index.document(loc, article_id) is not None]
-    if not versions:
-        if session.get("staff_id") is not None and request.method == "GET":
-            # Staff reach drafts and articles not indexed yet through the preview.
+    if g.locale not in versions and session.get("staff_id") is not None and request.method == "GET":
+        from .writers import find_article_file
+
+        # Staff reach drafts and articles not indexed yet through the preview:
+        # a writer opening their French draft sees it, not the English fallback.
+        if not versions or find_article_file(g.locale, article_id) is not None:
             abort(redirect(url_for("writers.preview", locale=g.locale, article_id=article_id)))
+    if not versions:
         abort(404)
     # Not translated into this locale: show the best version there is.
     shown_locale = next(loc for loc in page_fallback_locales(g.locale) if loc in versions)
