@@ -10,6 +10,7 @@ weights below are the search's tuning, measured with ``kb eval``.
 from __future__ import annotations
 
 import collections
+import copy
 import dataclasses
 import re
 import unicodedata
@@ -230,7 +231,10 @@ def _scaled(q: query.Query, factor: float) -> query.Query:
     """
     if isinstance(q, query.Term):
         return query.Term(q.fieldname, q.text, boost=q.boost * factor)
-    return type(q)([_scaled(sub, factor) for sub in q.subqueries], boost=q.boost)
+    # A copy keeps what the compound's own type holds (a DisMax tiebreak, a coordination scale).
+    scaled = copy.copy(q)
+    scaled.subqueries = [_scaled(sub, factor) for sub in q.subqueries]
+    return scaled
 
 
 def _synonym_clauses(words: Sequence[str], locale: str, lexicon: Lexicon | None):

@@ -13,7 +13,8 @@ import pytest
 from kb.articles import load_articles
 from search.bigrams import bigram_analyzer, query_bigrams
 from search.indexing import build_index
-from search.queries import split_query
+from search.queries import _scaled, split_query, word_clause
+from search.scoring import ArrayScorer
 from search.service import SearchIndex
 
 from .conftest import LOCALES, write_article
@@ -108,3 +109,12 @@ def test_the_page_titled_with_the_query_ranks_above_a_hub_naming_it_everywhere(t
         },
     )
     assert search.search("Sin function ", "en")[0].id == "sin-function"
+
+
+def test_a_weakened_function_word_scores_its_share_of_the_same_clause(demo_search):
+    # Weakening must scale the word's clause as it is, tiebreak included.
+    scorer = ArrayScorer(demo_search.current().searchers["en"])
+    clause = word_clause(("password",))
+    full = scorer.scores(clause)
+    assert (full > 0).any()
+    assert scorer.scores(_scaled(clause, 0.2)) == pytest.approx(0.2 * full)
