@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import Stemmer
 from whoosh.analysis import (
@@ -301,12 +302,28 @@ def _without_stop_words(locale: str, minsize: int):
     return _analyzer(_without_stop_word_filters(locale, minsize))
 
 
-def _without_stop_word_filters(locale: str, minsize: int) -> list[Filter]:
+def _without_stop_word_filters(locale: str, minsize: int, marks: Sequence[Filter] = ()) -> list[Filter]:
+    """``marks`` run on each word once it is lower-cased and elided, before stop words go."""
     language = language_of(locale)
     stop = StopFilter(stoplist=stop_words(language), minsize=minsize)
     if language in DISTINCT_ACCENT_LANGUAGES:
-        return _word_filters(locale) + [stop, FoldFilter()]
-    return _base_filters(locale) + [stop]
+        return _word_filters(locale) + [*marks, stop, FoldFilter()]
+    return _word_filters(locale) + [*marks, FoldFilter(), stop]
+
+
+def ranking_filters(locale: str, marks: Sequence[Filter] = (), also_dropped: frozenset[str] | None = None) -> list[Filter]:
+    """The per-word filters of :func:`text_analyzer`; another field's analysis
+    may add ``marks`` (before stop words go) and folded words ``also_dropped``
+    (after folding, before stemming)."""
+    language = language_of(locale)
+    filters = _without_stop_word_filters(locale, minsize=1, marks=marks)
+    if also_dropped is not None:
+        filters.append(StopFilter(stoplist=also_dropped, minsize=1))
+    if language == "fr":
+        filters.append(FrenchPluralFilter())
+    if has_stemmer(language):
+        filters.append(SnowballFilter(language))
+    return filters
 
 
 @functools.cache
@@ -316,13 +333,7 @@ def text_analyzer(locale: str):
     Accents are folded before stemming so that "telefono" and "teléfono"
     reach the same stem.
     """
-    language = language_of(locale)
-    filters = _without_stop_word_filters(locale, minsize=1)
-    if language == "fr":
-        filters.append(FrenchPluralFilter())
-    if has_stemmer(language):
-        filters.append(SnowballFilter(language))
-    return _analyzer(filters)
+    return _analyzer(ranking_filters(locale))
 
 
 @functools.cache

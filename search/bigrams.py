@@ -23,18 +23,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from whoosh.analysis import Filter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, RegexTokenizer
 
-from .analysis import (
-    WORD_PATTERN,
-    FrenchPluralFilter,
-    PerWord,
-    SnowballFilter,
-    _without_stop_word_filters,
-    fold,
-    has_stemmer,
-    language_of,
-)
+from .analysis import WORD_PATTERN, PerWord, fold, language_of, ranking_filters
 from .function_words import question_words
 
 SEPARATOR = " "
@@ -109,16 +100,9 @@ def bigram_analyzer(locale: str):
     """Index-time analysis of the ``bigrams`` field: the ranked terms of the text,
     question words left out too, joined two by two."""
     language = language_of(locale)
-    filters = _without_stop_word_filters(locale, minsize=1)
-    # Question words become frames before stop words are dropped (after case and elisions).
-    filters.insert(2, FrameFilter(language))
-    # After folding: the lists are folded. Stop words were dropped before
-    # folding where accents make other words ("ändern" is not "andern").
-    filters.append(StopFilter(stoplist=question_words(language), minsize=1))
-    if language == "fr":
-        filters.append(FrenchPluralFilter())
-    if has_stemmer(language):
-        filters.append(SnowballFilter(language))
+    # Question words become frames before stop words go; the rest of them
+    # are dropped once folded (the lists are folded).
+    filters = ranking_filters(locale, marks=[FrameFilter(language)], also_dropped=question_words(language))
     return RegexTokenizer(f"{WORD_PATTERN}|{SENTENCE_END}") | PerWord(filters) | NeighbourFilter()
 
 
