@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from kb.analytics import events as ev
 from kb.models import AnalyticsEvent
+from kb.rules import DEFAULT_RULES_FILE
 from kb.sso import make_token
 from web import create_app
 
@@ -121,6 +122,23 @@ def test_a_channel_the_rules_do_not_open_sends_back_to_the_contact_page_with_the
     page = soup(client.get(response.headers["Location"]))
     assert reason in page.select_one(".flash").text
     assert channel_events(app) == []
+
+
+def test_a_refusal_gives_its_times_on_the_reader_variants_clock(app_config, tmp_path):
+    # Chat in Portuguese too, closed on Saturday: a reader in Portugal is told
+    # when it opens in Lisbon time, as the contact page's cards tell them.
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(DEFAULT_RULES_FILE.read_text(encoding="utf-8").replace(
+        "    languages: [en, fr]\n    asks_for_pin: true\n    launcher_url:",
+        "    languages: [en, fr, pt]\n    asks_for_pin: true\n    launcher_url:",
+    ), encoding="utf-8")
+    app_config.update(RULES_FILE=rules, NOW=SATURDAY_NOON)
+    app = create_app(app_config)
+    app.extensions["kb.db"].upgrade()
+    client = signed_in(app)
+    response = client.get("/pt/contact/chat", query_string={"kind": "billing"}, headers={"Accept-Language": "pt-PT"})
+    flash = soup(client.get(response.headers["Location"], headers={"Accept-Language": "pt-PT"})).select_one(".flash").text
+    assert "09:00 CET (08:00 no seu horário)" in flash, flash
 
 
 @pytest.mark.parametrize("query", [

@@ -71,6 +71,11 @@ def time_zone_name() -> str | None:
     return request.values.get("tz") or request.cookies.get(TIME_ZONE_COOKIE)
 
 
+def reader_zone():
+    """The time zone this visitor's hours are shown in: their browser's, else their language variant's."""
+    return customer_zone(rules(), g.locale, time_zone_name(), reader_variant(g.locale))
+
+
 def kind_label(code: str) -> str:
     """The translated label of a kind of request (its code when unknown)."""
     return _(KIND_LABELS[code]) if code in KIND_LABELS else code
@@ -141,7 +146,7 @@ def launcher_link(url: str) -> str:
 def channel_view(decision: Decision) -> dict:
     """What the template shows for ``decision``: sentences made in the page's language."""
     translations = get_translations()
-    zone = customer_zone(rules(), g.locale, time_zone_name(), reader_variant(g.locale))
+    zone = reader_zone()
     say = words(translations, g.locale, zone, decision, html=True)
     shown = []
     for choice in decision.channels:
@@ -186,7 +191,7 @@ def choose(code: str) -> Decision | None:
     choice = decision.channel(code)
     if choice.state != OPEN:
         translations = get_translations()
-        reason = explain(choice, decision, translations, g.locale, customer_zone(rules(), g.locale, time_zone_name()))
+        reason = explain(choice, decision, translations, g.locale, reader_zone())
         flash(_("%(channel)s is not available. %(reason)s", channel=channel_label(code, translations), reason=reason))
         return None
     if request.method == "GET":  # a HEAD request chooses nothing
