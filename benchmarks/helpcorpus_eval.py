@@ -35,6 +35,8 @@ def main(argv=None):
     parser.add_argument("--kinds", default="", help="Comma-separated kinds of query to score (default: all).")
     parser.add_argument("--no-peers", action="store_true", help="Only kb and plain Whoosh (faster while tuning).")
     parser.add_argument("--misses", type=int, default=0, help="Print this many queries kb did not rank first.")
+    parser.add_argument("--losses", type=int, default=0,
+                        help="Print this many queries a peer ranked better than kb, with that peer's list.")
     args = parser.parse_args(argv)
     if not (args.corpus / "queries").is_dir():
         helpcorpus.main(["--out", str(args.corpus)])
@@ -63,6 +65,11 @@ def main(argv=None):
     print(report.grid("recall"))
     for judgement, ids in report.misses[: args.misses]:
         print(f"  {judgement.locale} {judgement.kind:<9} {judgement.query!r} -> {judgement.expected}: {', '.join(ids) or 'nothing'}")
+    for judgement, ids, better in report.losses[: args.losses]:
+        print(f"  {judgement.locale} {judgement.kind:<9} {judgement.query!r} -> {judgement.expected}")
+        print(f"      kb: {', '.join(ids) or 'nothing'}")
+        for name, (rr, peer_ids) in better.items():
+            print(f"      {name} ({rr:.2f}): {', '.join(peer_ids)}")
     print(f"# {time.perf_counter() - started:.0f} s")
 
 

@@ -193,6 +193,8 @@ class Report:
     misses: list[tuple[Judgement, list[str]]]
     count: int
     systems: tuple[str, ...] = ("kb", "whoosh")
+    # queries some peer ranked better than kb: (judgement, kb's ids, {peer: (rr, ids)})
+    losses: list[tuple[Judgement, list[str], dict[str, tuple[float, list[str]]]]] = dataclasses.field(default_factory=list)
 
     def _groups(self, dimensions):
         found = {(dim, name) for (_, dim, name) in self.scores if dim in dimensions}
@@ -253,6 +255,7 @@ def evaluate(
     """
     scores: dict[tuple[str, str, str], Scores] = defaultdict(Scores)
     misses = []
+    losses = []
     factories = {
         "kb": lambda root: TunedSearch(root, locales, default_locale, scorer),
         "whoosh": lambda root: BaselineSearch(root, locales),
@@ -273,6 +276,7 @@ def evaluate(
                 if progress:
                     progress(f"{name}: indexed {len(articles.articles)} articles in {time.perf_counter() - started:.1f} s")
             for judgement in judgements:
+                found = {}
                 for name, system in systems.items():
                     started = time.perf_counter()
                     ids = system.search(judgement.query, judgement.locale, CUTOFF)
@@ -285,11 +289,16 @@ def evaluate(
                         ("locale×kind", f"{judgement.locale}/{judgement.kind}"),
                     ):
                         scores[(name, *group)].add(rr, elapsed)
+                    found[name] = (rr, ids)
                     if name == "kb" and rr < 1.0:
                         misses.append((judgement, ids))
+                kb_rr, kb_ids = found["kb"]
+                better = {name: result for name, result in found.items() if result[0] > kb_rr}
+                if better:
+                    losses.append((judgement, kb_ids, better))
         finally:
             for system in systems.values():
                 close = getattr(system, "close", None)
                 if close:
                     close()
-    return Report(dict(scores), misses, len(judgements), tuple(factories))
+    return Report(dict(scores), misses, len(judgements), tuple(factories), losses)
