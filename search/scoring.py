@@ -258,7 +258,7 @@ class Coordinated(query.Or):
     for some of them (synonym rules for several words): coordination counts
     at most ``asked`` matches out of ``asked``."""
 
-    def __init__(self, subqueries, asked: int, scale: float, boost: float = 1.0):
+    def __init__(self, subqueries, asked: float, scale: float, boost: float = 1.0):
         super().__init__(subqueries, boost=boost, scale=scale)
         self.asked = asked
 

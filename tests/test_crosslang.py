@@ -4,8 +4,9 @@ from the translated articles (search/crosslang.py)."""
 from __future__ import annotations
 
 from kb.articles import load_articles
-from search.crosslang import TRANSLATIONS_FILE, read_translations
+from search.crosslang import TRANSLATIONS_FILE, UNTRANSLATED_SHARE, read_translations, translated_query
 from search.indexing import build_index, generation_path, update_index
+from search.queries import split_query
 from search.service import SearchIndex
 
 from .conftest import write_article
@@ -40,6 +41,21 @@ def test_a_german_question_finds_an_article_that_exists_only_in_english(tmp_path
     assert refund and refund[0].locale == "en" and refund[0].link_locale == "de"
     # The English-only article on another subject is not dragged in.
     assert "newsletter" not in [h.id for h in hits]
+
+
+def test_a_word_with_no_translation_counts_as_half_a_word_asked(tmp_path):
+    search = _search(tmp_path)
+    with search._lock:
+        opened = search.current()
+        table, lexicon = opened.translations_between("de", "en"), opened.lexicon("en")
+    # "Rechnung" translates, "zurückerstatten" has no translation and no English article has it.
+    translated = translated_query(split_query("Rechnung zurückerstatten ", "de"), "de", "en", table, lexicon)
+    assert len(translated.subqueries) == 1
+    assert translated.asked == 1 + UNTRANSLATED_SHARE == 1.5
+    # So the invoice articles keep 1 / 1.5 of their score, not half of it.
+    scorer = opened.scorers["en"]
+    alone = scorer.scores(translated.subqueries[0])
+    assert abs(scorer.scores(translated).max() - alone.max() / 1.5) < 1e-9
 
 
 def test_translations_are_learnt_from_aligned_titles_and_headings(tmp_path):

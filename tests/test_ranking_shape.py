@@ -118,3 +118,15 @@ def test_a_weakened_function_word_scores_its_share_of_the_same_clause(demo_searc
     full = scorer.scores(clause)
     assert (full > 0).any()
     assert scorer.scores(_scaled(clause, 0.2)) == pytest.approx(0.2 * full)
+
+
+def test_a_long_description_of_a_problem_is_searched_from_its_subject(tmp_path):
+    # The subject comes first; the last dozen words are about something else,
+    # which a query cut to its last words would have searched alone.
+    search = _search(tmp_path, "en", {
+        "firewall": ("Opening firewall ports", "A program behind the firewall needs its port opened."),
+        "printing": ("Printing every page", "Each and every page printed, for every printer you use."),
+    })
+    text = "Firewall ports must be opened so that a program can reach the network, with the right number for each and every printer you use"
+    assert len(split_query(text, "en").all_words) > 12
+    assert [h.id for h in search.search(text, "en", 5)][0] == "firewall"
