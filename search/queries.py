@@ -193,7 +193,14 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
     # what the text is about: beside other words they only add a little and
     # are not counted as words the article should match.
     weaken = any(not is_function_word(word, locale) for word in words)
+    # A word said twice ("open apps, open tabs") is asked once: the second is
+    # no more evidence, and counted twice it outweighed the rarer words.
+    asked_already = set()
     for i, word in enumerate(user_query.words):
+        key = ranked_terms(word, locale) or (word,)
+        if key in asked_already:
+            continue
+        asked_already.add(key)
         clause = _word_query(word, locale, lexicon)
         options = ([clause] if clause is not None else []) + for_word[i]
         if options:

@@ -13,7 +13,7 @@ import pytest
 from kb.articles import load_articles
 from search.bigrams import bigram_analyzer, query_bigrams
 from search.indexing import build_index
-from search.queries import _scaled, split_query, word_clause
+from search.queries import _scaled, build_query, split_query, word_clause
 from search.scoring import ArrayScorer
 from search.service import SearchIndex
 
@@ -130,3 +130,11 @@ def test_a_long_description_of_a_problem_is_searched_from_its_subject(tmp_path):
     text = "Firewall ports must be opened so that a program can reach the network, with the right number for each and every printer you use"
     assert len(split_query(text, "en").all_words) > 12
     assert [h.id for h in search.search(text, "en", 5)][0] == "firewall"
+
+
+def test_a_word_said_twice_is_asked_once():
+    twice = build_query(split_query("open apps, open tabs ", "en"), "en")
+    once = build_query(split_query("open apps tabs ", "en"), "en")
+    coordinated = [q for q in twice.subqueries if hasattr(q, "asked")]
+    assert coordinated and coordinated[0].asked == 3
+    assert coordinated[0].subqueries == [q for q in once.subqueries if hasattr(q, "asked")][0].subqueries
