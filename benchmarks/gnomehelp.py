@@ -162,6 +162,8 @@ def build(out: Path, cache: Path, withheld_share: float) -> dict:
             description = pages[aid][locale]["description"].rstrip(".")
             if len(description.split()) < MIN_DESCRIPTION_WORDS:
                 continue
+            if locale != "en" and description == pages[aid]["en"]["description"].rstrip("."):
+                continue  # left untranslated: not a query in this locale's language
             split = split_of(aid)
             if withheld.get(aid) == locale:
                 rows.append(("crosslang", split, aid, description))
