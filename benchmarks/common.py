@@ -32,7 +32,7 @@ from corpus import DEFAULT_LOCALE, LOCALES, generate  # noqa: E402
 import search.changes  # noqa: E402
 from kb.articles import ArticleSet  # noqa: E402
 from search.analysis import fold, language_of, SNOWBALL_NAMES  # noqa: E402
-from search.queries import split_query  # noqa: E402
+from search.queries import MAX_QUERY_CHARS, split_query  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = {"title": 4.0, "headings": 2.0, "tags": 2.0, "body": 1.0}
@@ -91,6 +91,20 @@ def typed_queries(locale: str, count: int, seed: int) -> list[str]:
         cut = rng.randint(min(2, len(phrase)), len(phrase))
         queries.append(phrase[:cut])
     return queries
+
+
+def sentence_queries(locale: str, count: int, seed: int) -> list[str]:
+    """Whole sentences, as a customer pastes a description of the problem:
+    sentences of 12 words or more from the locale's demo article bodies,
+    at most MAX_QUERY_CHARS long, without their final stop."""
+    sentences = []
+    for path in sorted((ROOT / "articles" / locale).rglob("*.md")):
+        for sentence in re.split(r"(?<=[.!?])\s+", frontmatter.load(path).content):
+            words = sentence.replace("\n", " ").split()
+            if len(words) >= 12 and not sentence.lstrip().startswith(("#", "-", "|", "`")):
+                sentences.append(" ".join(words)[:MAX_QUERY_CHARS].rstrip(".!?"))
+    rng = random.Random(f"{seed}:sentences:{locale}")
+    return [rng.choice(sentences) for _ in range(count)]
 
 
 def percentiles(seconds: list[float]) -> dict[str, float]:

@@ -25,6 +25,7 @@ from common import (
     ensure_corpus,
     parse_locales,
     percentiles,
+    sentence_queries,
     typed_queries,
 )
 
@@ -34,6 +35,8 @@ def main(argv=None) -> int:
     add_corpus_arguments(parser)
     parser.add_argument("--queries", type=int, default=200, help="Timed queries per locale (default: %(default)s).")
     parser.add_argument("--warmup", type=int, default=30, help="Untimed queries per locale first, to open searchers and fill caches (default: %(default)s).")
+    parser.add_argument("--sentences", action="store_true",
+                        help="Time whole sentences (a pasted description of a problem, up to 200 characters) instead of typed beginnings.")
     parser.add_argument("--skip-peers", action="store_true", help="Time only the help center's own search.")
     parser.add_argument("--profile", metavar="FILE", help="Also profile the kb queries with pyinstrument and write the text report to FILE.")
     args = parser.parse_args(argv)
@@ -55,7 +58,8 @@ def main(argv=None) -> int:
     for engine in engines:
         engine.open()
 
-    workload = [(q, locale) for locale in locales for q in typed_queries(locale, args.queries + args.warmup, args.seed)]
+    make_queries = sentence_queries if args.sentences else typed_queries
+    workload = [(q, locale) for locale in locales for q in make_queries(locale, args.queries + args.warmup, args.seed)]
     warm = [item for i, item in enumerate(workload) if i % (args.queries + args.warmup) < args.warmup]
     timed = [item for i, item in enumerate(workload) if i % (args.queries + args.warmup) >= args.warmup]
     for engine in engines:
@@ -81,7 +85,7 @@ def main(argv=None) -> int:
                 per_locale[locale].append(elapsed)
 
     print()
-    print(f"in-process suggest latency, {len(timed)} typed queries ({args.queries} per locale, "
+    print(f"in-process suggest latency, {len(timed)} {'whole sentences' if args.sentences else 'typed queries'} ({args.queries} per locale, "
           f"{args.per_locale} articles per locale, limit 5, with snippets and default-locale fallback)")
     print(f"{'engine':<14} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'no hit':>7} {'p95 vs whoosh':>14} "
           f"{'CPU p50':>8} {'CPU p95':>8}")

@@ -1,0 +1,82 @@
+"""Does a suggestion list ever empty while the customer types? Real sentences, keystroke by keystroke.
+
+Types each sentence and question of a real corpus (``helpcorpus.py`` or
+``gnomehelp.py``) one character at a time through ``SearchIndex.suggest``,
+as the contact page's subject field does, and counts the keystrokes after
+which the list is empty although the keystroke before had filled it, and the
+"did you mean" offers that change the word still being typed. Once a word is
+finished, both should be zero (issue 12); while the first word is typed, a
+beginning that no word of the help center has gives an empty list (nothing
+typed matches), counted apart. Prints the first few of each.
+
+    python benchmarks/keystrokes.py --corpus benchmarks/results/gnomehelp --per-locale 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT  # noqa: F401  (sets sys.path)
+
+import helpcorpus  # noqa: E402
+from kb.articles import load_articles  # noqa: E402
+from search.evaluation import read_queries  # noqa: E402
+from search.indexing import build_index  # noqa: E402
+from search.queries import split_query  # noqa: E402
+from search.service import SearchIndex  # noqa: E402
+
+LOCALES = tuple(helpcorpus.HELP_FOLDERS)
+KINDS = ("sentence", "question")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "benchmarks" / "results" / "helpcorpus",
+                        help="Folder written by helpcorpus.py or gnomehelp.py (default: %(default)s).")
+    parser.add_argument("--per-locale", type=int, default=60, help="Sentences typed per locale (default: %(default)s).")
+    parser.add_argument("--show", type=int, default=10, help="Examples printed of each fault (default: %(default)s).")
+    args = parser.parse_args(argv)
+    judgements = [j for path in sorted((args.corpus / "queries").glob("*.tsv")) for j in read_queries(path) if j.kind in KINDS]
+    rng = random.Random("keystrokes")
+    chosen = []
+    for locale in LOCALES:
+        mine = [j for j in judgements if j.locale == locale]
+        chosen += rng.sample(mine, min(args.per_locale, len(mine)))
+    articles = load_articles(args.corpus / "articles", LOCALES, "en", jobs=2)
+    emptied, first_word, corrected_typing, keystrokes = [], [], [], 0
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kb-keys-") as folder:
+        build_index(articles, Path(folder), LOCALES)
+        search = SearchIndex(Path(folder), LOCALES, "en")
+        for judgement in chosen:
+            text, filled = judgement.query, False
+            for end in range(1, len(text) + 1):
+                typed = text[:end]
+                keystrokes += 1
+                found = search.suggest(typed, judgement.locale, 5, typing=True)
+                if filled and not found.hits:
+                    (emptied if split_query(typed, judgement.locale).words else first_word).append((judgement.locale, typed))
+                filled = bool(found.hits)
+                being_typed = split_query(typed, judgement.locale).partial is not None
+                offer = found.did_you_mean
+                if offer and being_typed and offer.split()[-1].casefold() != typed.split()[-1].casefold():
+                    corrected_typing.append((judgement.locale, typed, offer))
+        search.close()
+    print(f"# {len(chosen)} sentences and questions typed, {keystrokes} keystrokes, {time.perf_counter() - started:.0f} s")
+    print(f"lists emptied by a keystroke after a finished word: {len(emptied)}")
+    for locale, typed in emptied[: args.show]:
+        print(f"  {locale} {typed!r}")
+    print(f"first words whose beginning no article has (an empty list, rightly): {len(first_word)}")
+    for locale, typed in first_word[: args.show]:
+        print(f"  {locale} {typed!r}")
+    print(f"'did you mean' changing the word being typed: {len(corrected_typing)}")
+    for locale, typed, offer in corrected_typing[: args.show]:
+        print(f"  {locale} {typed!r} -> {offer!r}")
+
+
+if __name__ == "__main__":
+    main()
