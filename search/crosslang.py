@@ -3,8 +3,9 @@
 An article whose translation is missing is searched in its other versions,
 but a German question shares few words with an English article. The
 translated articles are a parallel text: an article's title in German and in
-English say the same thing, and so do its headings, one for one. Counting
-which stems occur together in these aligned segments, across every article
+English say the same thing, and so do its headings, one for one, and its
+short blocks (list items, short paragraphs) when both versions have as many
+blocks. Counting which stems occur together in these aligned segments, across every article
 translated into both languages, gives each word's likely translations
 (Dice's coefficient: ``2·both / (source + target)``), with no service and no
 dictionary to ship, in the help center's own vocabulary ("Rechnung" ->
@@ -19,8 +20,8 @@ dictionary to ship, in the help center's own vocabulary ("Rechnung" ->
 ()
 
 Learnt by ``kb index`` (full builds and ``--changed`` updates) for every pair
-of languages the generation's fallback searches, from the stored titles and
-headings, and stored with the generation (``translations.pickle``): a web
+of languages the generation's fallback searches, from the stored titles,
+headings and texts, and stored with the generation (``translations.pickle``): a web
 worker only reads them (:class:`search.service.SearchIndex`), and learns a
 pair itself only for a generation written without them.
 """
@@ -56,6 +57,13 @@ TRANSLATIONS_VERSION = 1
 # 0.648 -> 0.671, up or level in every locale, other kinds level (0 counted
 # them not at all: withheld 0.398 but typos 0.790 -> 0.781; docs/search.md).
 UNTRANSLATED_SHARE = 0.5
+# Blocks of the text (one a line in the stored body) of at most this many
+# stems are aligned too, one for one, where both versions have as many
+# blocks: translations are made block by block, and a short block says one
+# thing. Titles and headings alone were too few on GNOME help's 259 pages:
+# withheld translations on the dev parts, GNOME 0.322 -> 0.610, LibreOffice
+# 0.687 -> 0.725 (40 stems: 0.639 and 0.704; docs/search.md).
+BLOCK_STEMS = 15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,44 +106,61 @@ class WordTranslations:
 
 def aligned_segments(source_doc: dict, target_doc: dict) -> list[tuple]:
     """(source, target) pairs of one article in two languages: the titles,
-    and the headings one for one when both have as many. A doc is a title
-    and a list of headings, as text or already analysed."""
-    pairs = [(source_doc.get("title") or "", target_doc.get("title") or "")]
+    the headings one for one when both have as many, and the blocks of the
+    text one for one when both have as many, those of at most BLOCK_STEMS
+    stems on both sides. A doc is analysed (``analysed_texts``): a title, a
+    list of headings and a list of blocks, each a list of stems."""
+    pairs = [(source_doc.get("title") or [], target_doc.get("title") or [])]
     source_headings = list(source_doc.get("headings_list") or ())
     target_headings = list(target_doc.get("headings_list") or ())
     if len(source_headings) == len(target_headings):
         pairs.extend(zip(source_headings, target_headings))
+    source_blocks = list(source_doc.get("blocks") or ())
+    target_blocks = list(target_doc.get("blocks") or ())
+    if len(source_blocks) == len(target_blocks):
+        pairs.extend(
+            (source, target)
+            for source, target in zip(source_blocks, target_blocks)
+            if source and target and len(source) <= BLOCK_STEMS and len(target) <= BLOCK_STEMS
+        )
     return pairs
 
 
-def headings_by_id(reader) -> dict[str, dict]:
-    """Every article's stored title and headings, by id: what the learning aligns."""
+def aligned_texts_by_id(reader) -> dict[str, dict]:
+    """Every article's stored title, headings and text blocks (one a line of
+    the stored body), by id: what the learning aligns."""
     return {
-        doc["id"]: {"title": doc.get("title"), "headings_list": doc.get("headings_list")}
+        doc["id"]: {
+            "title": doc.get("title"),
+            "headings_list": doc.get("headings_list"),
+            "blocks": [line for line in (doc.get("body") or "").split("\n") if line.strip()],
+        }
         for _, doc in reader.iter_docs()
     }
 
 
-def analysed_headings(docs: dict[str, dict], analyze) -> dict[str, dict]:
-    """``headings_by_id`` with each title and heading turned into its stems by
-    ``analyze``: done once per locale, whichever languages it is paired with."""
+def analysed_texts(docs: dict[str, dict], analyze) -> dict[str, dict]:
+    """``aligned_texts_by_id`` with each title, heading and block turned into
+    its stems by ``analyze``: done once per locale, whichever languages it is
+    paired with."""
     return {
         article_id: {
             "title": analyze(doc.get("title") or ""),
             "headings_list": [analyze(h) for h in doc.get("headings_list") or ()],
+            "blocks": [analyze(b) for b in doc.get("blocks") or ()],
         }
         for article_id, doc in docs.items()
     }
 
 
 def learn_from_documents(source_docs: dict, target_docs: dict, analyze_source=None, analyze_target=None) -> WordTranslations:
-    """Learn from the titles and headings of the articles both locales have
-    (``headings_by_id`` of each); ``analyze_*`` turn a text into its stems
-    (None: the docs are ``analysed_headings`` already)."""
+    """Learn from the titles, headings and short blocks of the articles both
+    locales have (``aligned_texts_by_id`` of each); ``analyze_*`` turn a
+    text into its stems (None: the docs are ``analysed_texts`` already)."""
     if analyze_source is not None:
-        source_docs = analysed_headings(source_docs, analyze_source)
+        source_docs = analysed_texts(source_docs, analyze_source)
     if analyze_target is not None:
-        target_docs = analysed_headings(target_docs, analyze_target)
+        target_docs = analysed_texts(target_docs, analyze_target)
     segments = []
     for article_id, source_doc in source_docs.items():
         target_doc = target_docs.get(article_id)
@@ -170,14 +195,14 @@ def translated_pairs(
 
 def learn_pairs(readers: Mapping[str, object], pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], WordTranslations]:
     """Word translations for each (source, target) pair of locales, from
-    the stored titles and headings of ``readers`` (one Whoosh reader per
-    locale); each locale's texts are analysed once."""
+    the stored titles, headings and texts of ``readers`` (one Whoosh reader
+    per locale); each locale's texts are analysed once."""
     analysed: dict[str, dict] = {}
     learnt = {}
     for source, target in pairs:
         for locale in (source, target):
             if locale not in analysed:
-                analysed[locale] = analysed_headings(headings_by_id(readers[locale]), stems_of(locale))
+                analysed[locale] = analysed_texts(aligned_texts_by_id(readers[locale]), stems_of(locale))
         learnt[(source, target)] = learn_from_documents(analysed[source], analysed[target])
     return learnt
 

@@ -326,7 +326,8 @@ def _store_translations(
 
 def _aligned_texts(ix, article_ids: Iterable[str]) -> dict[str, tuple]:
     """The stored title and headings of those of ``article_ids`` in ``ix``: what
-    the word translations are learnt from (:func:`search.crosslang.headings_by_id`)."""
+    the word translations are learnt from (:func:`search.crosslang.aligned_texts_by_id`),
+    but for the text's blocks: an edit of the text alone keeps the table (see update_index)."""
     found = {}
     with ix.searcher() as searcher:
         for article_id in article_ids:
@@ -514,8 +515,11 @@ def update_index(
             previous_translations = read_translations(old_path)
             if not aligned_changed and previous_translations is not None:
                 # Same ids, titles and headings in every locale: learning again
-                # would give the same table, at the cost of reading every
-                # article (27–30 s of CPU at 287 353 articles).
+                # would cost reading every article (27–30 s of CPU at 287 353
+                # articles) for a table that differs, if at all, by the short
+                # blocks of the edited texts among those of every article. An
+                # edit of a text alone keeps the table; the next full build
+                # (nightly, docs/deploying.md) learns them.
                 os.link(old_path / TRANSLATIONS_FILE, path / TRANSLATIONS_FILE)
             else:
                 _store_translations(path, locales, default_locale, previous_translations, aligned_changed)
