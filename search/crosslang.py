@@ -49,7 +49,7 @@ MAX_TRANSLATIONS = 3
 MIN_DICE = 0.2
 # Where ``kb index`` stores them in a generation's folder (search/indexing.py).
 TRANSLATIONS_FILE = "translations.pickle"
-TRANSLATIONS_VERSION = 1
+TRANSLATIONS_VERSION = 2
 # A content word with no learnt translation, absent from the target index,
 # counts as half a word the translated article fails to match: it may be one
 # the translations never met, not one the article lacks. 0.5 against 1.0 on the
@@ -109,7 +109,8 @@ def aligned_segments(source_doc: dict, target_doc: dict) -> list[tuple]:
     the headings one for one when both have as many, and the blocks of the
     text one for one when both have as many, those of at most BLOCK_STEMS
     stems on both sides. A doc is analysed (``analysed_texts``): a title, a
-    list of headings and a list of blocks, each a list of stems."""
+    list of headings and a list of blocks, each a list of stems (a block is
+    None when too long to align, see ``block_stems``)."""
     pairs = [(source_doc.get("title") or [], target_doc.get("title") or [])]
     source_headings = list(source_doc.get("headings_list") or ())
     target_headings = list(target_doc.get("headings_list") or ())
@@ -118,36 +119,51 @@ def aligned_segments(source_doc: dict, target_doc: dict) -> list[tuple]:
     source_blocks = list(source_doc.get("blocks") or ())
     target_blocks = list(target_doc.get("blocks") or ())
     if len(source_blocks) == len(target_blocks):
-        pairs.extend(
-            (source, target)
-            for source, target in zip(source_blocks, target_blocks)
-            if source and target and len(source) <= BLOCK_STEMS and len(target) <= BLOCK_STEMS
-        )
+        pairs.extend((source, target) for source, target in zip(source_blocks, target_blocks) if source and target)
     return pairs
 
 
+def block_stems(text: str, analyze) -> list[list[str] | None]:
+    """The stems of each block of an article's text (one a line), or None
+    for a block too long to align: what ``kb index`` stores with each
+    article (``aligned_blocks``), so that learning reads them, not the text.
+
+    >>> block_stems("Redeem a coupon.\\nA long line " + "of many words " * 10, stems_of("en"))
+    [['redeem', 'coupon'], None]
+    """
+    blocks = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        # More words than 2 × BLOCK_STEMS never leave few enough stems: not analysed.
+        stems = analyze(line) if len(line.split()) <= 2 * BLOCK_STEMS else None
+        blocks.append(stems if stems and len(stems) <= BLOCK_STEMS else None)
+    return blocks
+
+
 def aligned_texts_by_id(reader) -> dict[str, dict]:
-    """Every article's stored title, headings and text blocks (one a line of
-    the stored body), by id: what the learning aligns."""
+    """Every article's stored title, headings and block stems, by id: what
+    the learning aligns."""
     return {
         doc["id"]: {
             "title": doc.get("title"),
             "headings_list": doc.get("headings_list"),
-            "blocks": [line for line in (doc.get("body") or "").split("\n") if line.strip()],
+            "blocks": doc.get("aligned_blocks") or [],
         }
         for _, doc in reader.iter_docs()
     }
 
 
 def analysed_texts(docs: dict[str, dict], analyze) -> dict[str, dict]:
-    """``aligned_texts_by_id`` with each title, heading and block turned into
-    its stems by ``analyze``: done once per locale, whichever languages it is
+    """``aligned_texts_by_id`` with each title and heading turned into its
+    stems by ``analyze``: done once per locale, whichever languages it is
     paired with."""
     return {
         article_id: {
             "title": analyze(doc.get("title") or ""),
             "headings_list": [analyze(h) for h in doc.get("headings_list") or ()],
-            "blocks": [analyze(b) for b in doc.get("blocks") or ()],
+            # Analysed when the article was indexed (block_stems).
+            "blocks": list(doc.get("blocks") or ()),
         }
         for article_id, doc in docs.items()
     }

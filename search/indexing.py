@@ -36,6 +36,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
+import functools
 import os
 import re
 import secrets
@@ -52,7 +53,7 @@ from .changes import GitSnapshot, find_changes, git_snapshot, markdown_files  # 
 from .manifest import MANIFEST, MANIFEST_VERSION, Entry, Manifest, open_manifest
 from .analysis import edge_ngram_analyzer, language_of, text_analyzer, word_analyzer
 from .bigrams import bigram_analyzer
-from .crosslang import TRANSLATIONS_FILE, learn_pairs, read_translations, translated_pairs, write_translations
+from .crosslang import TRANSLATIONS_FILE, block_stems, learn_pairs, read_translations, stems_of, translated_pairs, write_translations
 from .compounds import COMPOUNDING_LANGUAGES, MIN_COMPOUND, split_compound
 from .vocabulary import Vocabulary, article_text, articles_vocabulary, compound_parts_text, text_words
 
@@ -92,6 +93,9 @@ def schema_for(locale: str) -> fields.Schema:
         parts=fields.TEXT(analyzer=analyzer, phrase=False),
         # Neighbouring words as one term (search/bigrams.py): phrases without positions.
         bigrams=fields.TEXT(analyzer=bigram_analyzer(locale), phrase=False),
+        # The stems of the text's short blocks, which word translations are
+        # learnt from (search/crosslang.py), analysed once here.
+        aligned_blocks=fields.STORED(),
         # Locales this article is published in, so a search in another
         # locale can skip, with one term, the articles it already has.
         locales=fields.KEYWORD(),
@@ -105,6 +109,11 @@ def schema_for(locale: str) -> fields.Schema:
         revision=fields.STORED(),
         outdated=fields.BOOLEAN(stored=True),
     )
+
+
+@functools.lru_cache(maxsize=None)
+def _stems(locale: str):
+    return stems_of(locale)
 
 
 def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary | None) -> dict:
@@ -126,6 +135,7 @@ def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary 
         "parts": f"{parts}\n{body_parts}",
         # The text has the headings, one block (heading, paragraph, item) a line.
         "bigrams": f"{article.title}\n{article.text}",
+        "aligned_blocks": block_stems(article.text, _stems(article.locale)),
         "locales": " ".join(sorted(loc for loc, a in articles.translations(article.id).items() if a.published)),
         "category": article.category or "",
         "html": article.html,
