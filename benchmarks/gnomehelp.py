@@ -39,7 +39,7 @@ from pathlib import Path
 from lxml import etree
 
 from helpcorpus import (
-    CACHE, _escape, cut_mid_word, misspell, split_of, stable_hash, withheld_locales, write_articles, write_queries,
+    CACHE, _escape, cut_mid_word, misspell, print_summary, split_of, stable_hash, withheld_locales, write_articles, write_queries,
 )
 
 PACKAGE = "gnome-user-docs"
@@ -175,9 +175,7 @@ def main(argv=None):
                         help="Share of pages left out of one locale, for cross-language queries (default: %(default)s).")
     args = parser.parse_args(argv)
     summary = build(args.out, args.cache, args.withheld)
-    print(f"{summary['pages']} pages per locale, {summary['withheld']} withheld from one locale, in {args.out}")
-    for locale, counts in summary["queries"].items():
-        print(f"  {locale}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print_summary(summary, args.out)
 
 
 if __name__ == "__main__":

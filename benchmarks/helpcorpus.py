@@ -320,6 +320,12 @@ def build(out: Path, per_locale: int, cache: Path, withheld_share: float, querie
     return {"pages": len(pages), "withheld": len(withheld), "queries": counts}
 
 
+def print_summary(summary: dict, out: Path) -> None:
+    print(f"{summary['pages']} pages per locale, {summary['withheld']} withheld from one locale, in {out}")
+    for locale, counts in summary["queries"].items():
+        print(f"  {locale}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "helpcorpus",
@@ -332,9 +338,7 @@ def main(argv=None):
                         help="Queries of each kind per locale (default: %(default)s; crosslang: every withheld page).")
     args = parser.parse_args(argv)
     summary = build(args.out, args.per_locale, args.cache, args.withheld, args.queries_per_kind)
-    print(f"{summary['pages']} pages per locale, {summary['withheld']} withheld from one locale, in {args.out}")
-    for locale, counts in summary["queries"].items():
-        print(f"  {locale}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print_summary(summary, args.out)
 
 
 if __name__ == "__main__":
