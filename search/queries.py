@@ -29,9 +29,9 @@ from .vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 200
 # Words of a query searched, from its start: a subject says what it is about
-# first. 24 holds any sentence of MAX_QUERY_CHARS; 12, keeping the last
-# words, cut the subject off long descriptions of a problem (GNOME help's dev
-# part, full sentences 0.792 -> 0.818; docs/search.md).
+# first. 12, keeping the last words, cut the subject off long descriptions
+# of a problem (GNOME help's dev part, full sentences 0.792 -> 0.818 with 24;
+# 40 scored the same; docs/search.md).
 MAX_QUERY_WORDS = 24
 
 # Query-time weight of each ranked field (see indexing.schema_for for what they hold).
