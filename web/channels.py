@@ -164,13 +164,17 @@ def channel_view(decision: Decision) -> dict:
     return {"decision": decision, "channels": shown, "customer": current_customer()}
 
 
+def no_store(response):
+    """``response`` (a page or a redirect) never kept by a cache: it depends on the customer and the hour."""
+    response = current_app.make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/<locale>/contact/channels")
 def fragment():
     """The channel choices alone, for ``contact.js`` when the kind of request changes."""
-    html = render_template("contact/_channels.html", **channel_view(decision_for(request.args.get("kind"))))
-    response = current_app.make_response(html)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(render_template("contact/_channels.html", **channel_view(decision_for(request.args.get("kind")))))
 
 
 def chosen_kind() -> str | None:
@@ -198,12 +202,6 @@ def choose(code: str) -> Decision | None:
         opened = session.get("contact_opened") or []
         analytics.record_channel_choice(code, kind, analytics.category_of(opened[0], g.locale) if opened else None)
     return decision
-
-
-def no_store(response):
-    response = current_app.make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get("/<locale>/contact/chat")
@@ -262,9 +260,7 @@ def my_request(number: str):
         )
     if found is None:
         abort(404)
-    response = current_app.make_response(render_template("contact/confirmation.html", ticket=found, **promise(found, html=True)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(render_template("contact/confirmation.html", ticket=found, **promise(found, html=True)))
 
 
 def promise(ticket, *, html: bool = False) -> dict:
