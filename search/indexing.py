@@ -36,7 +36,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
-import functools
 import os
 import re
 import secrets
@@ -111,11 +110,6 @@ def schema_for(locale: str) -> fields.Schema:
     )
 
 
-@functools.lru_cache(maxsize=None)
-def _stems(locale: str):
-    return stems_of(locale)
-
-
 def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary | None) -> dict:
     """The fields of one article; ``vocabulary`` (the words of every published
     article of its locale) splits compounds, where the locale has them."""
@@ -135,7 +129,7 @@ def document_for(article: Article, articles: ArticleSet, vocabulary: Vocabulary 
         "parts": f"{parts}\n{body_parts}",
         # The text has the headings, one block (heading, paragraph, item) a line.
         "bigrams": f"{article.title}\n{article.text}",
-        "aligned_blocks": block_stems(article.text, _stems(article.locale)),
+        "aligned_blocks": block_stems(article.text, stems_of(article.locale)),
         "locales": " ".join(sorted(loc for loc, a in articles.translations(article.id).items() if a.published)),
         "category": article.category or "",
         "html": article.html,
@@ -311,8 +305,8 @@ def _store_translations(
     previous: dict | None = None, changed: Iterable[str] = (),
 ) -> None:
     """Learn the word translations the new generation's searches need
-    (search/crosslang.py) from its own stored titles and headings, and store
-    them with it, so that a web worker only reads them.
+    (search/crosslang.py) from its own stored titles, headings and block
+    stems, and store them with it, so that a web worker only reads them.
 
     A pair of locales whose titles and headings did not change (neither is
     in ``changed``) keeps its table from ``previous``: it depends on those two
