@@ -69,6 +69,11 @@ def ensure_corpus(work: Path, per_locale: int, locales: tuple[str, ...], seed: i
     return folder
 
 
+def demo_posts(locale: str) -> list:
+    """The locale's demo articles (front matter and Markdown), in path order: what the timed queries come from."""
+    return [frontmatter.load(path) for path in sorted((ROOT / "articles" / locale).rglob("*.md"))]
+
+
 def typed_queries(locale: str, count: int, seed: int) -> list[str]:
     """What customers type, keystroke by keystroke: prefixes of demo titles and tags.
 
@@ -77,8 +82,7 @@ def typed_queries(locale: str, count: int, seed: int) -> list[str]:
     word, as suggest requests do.
     """
     phrases = []
-    for path in sorted((ROOT / "articles" / locale).rglob("*.md")):
-        post = frontmatter.load(path)
+    for post in demo_posts(locale):
         phrases.append(str(post["title"]))
         phrases.extend(str(t) for t in post.get("tags") or [])
     rng = random.Random(f"{seed}:queries:{locale}")
@@ -98,8 +102,8 @@ def sentence_queries(locale: str, count: int, seed: int) -> list[str]:
     sentences of 12 words or more from the locale's demo article bodies,
     at most MAX_QUERY_CHARS long, without their final stop."""
     sentences = []
-    for path in sorted((ROOT / "articles" / locale).rglob("*.md")):
-        for sentence in re.split(r"(?<=[.!?])\s+", frontmatter.load(path).content):
+    for post in demo_posts(locale):
+        for sentence in re.split(r"(?<=[.!?])\s+", post.content):
             words = sentence.replace("\n", " ").split()
             if len(words) >= 12 and not sentence.lstrip().startswith(("#", "-", "|", "`")):
                 sentences.append(" ".join(words)[:MAX_QUERY_CHARS].rstrip(".!?"))

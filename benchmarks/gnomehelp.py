@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import argparse
 import collections
-import shutil
 import subprocess
 from pathlib import Path
 
 from lxml import etree
 
 from helpcorpus import (
-    CACHE, _escape, cut_mid_word, misspell, print_summary, split_of, stable_hash, withheld_locales, write_articles, write_queries,
+    CACHE, _escape, cut_mid_word, misspell, print_summary, split_of, stable_hash, write_articles, write_queries,
 )
 
 PACKAGE = "gnome-user-docs"
@@ -136,11 +135,7 @@ def build(out: Path, cache: Path, withheld_share: float) -> dict:
             parsed[locale] = page
         else:
             pages[path.stem] = parsed
-    withheld = withheld_locales(pages, withheld_share, tuple(HELP_FOLDERS))
-    write_articles(out, pages, withheld)
-    queries_dir = out / "queries"
-    shutil.rmtree(queries_dir, ignore_errors=True)
-    queries_dir.mkdir(parents=True)
+    withheld, queries_dir = write_articles(out, pages, withheld_share)
     counts = {}
     for locale in HELP_FOLDERS:
         rows = []

@@ -55,6 +55,9 @@ PACKAGES = {
 }
 HELP_FOLDERS = {"en": "en-US", "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt"}
 CACHE = Path.home() / ".cache" / "kb-bench"
+OUT = Path(__file__).parent / "results" / "helpcorpus"
+# The locales of both real corpora (gnomehelp.py has the same six).
+LOCALES = tuple(HELP_FOLDERS)
 MAX_QUERY_WORDS = 12
 
 # How each language starts a task heading, and how a customer asks the same.
@@ -228,9 +231,12 @@ def withheld_locales(page_ids, share: float, locales: tuple[str, ...]) -> dict[s
     }
 
 
-def write_articles(out: Path, pages: dict[str, dict[str, dict]], withheld: dict[str, str]) -> None:
-    """``out/articles/<locale>/<category>/<id>.md`` for every page version not withheld
-    (the category is the id's first part)."""
+def write_articles(out: Path, pages: dict[str, dict[str, dict]], withheld_share: float) -> tuple[dict[str, str], Path]:
+    """``out/articles/<locale>/<category>/<id>.md`` for every page version but
+    the withheld ones (``withheld_share`` of the pages, each left out of one
+    locale; the category is the id's first part), and an empty
+    ``out/queries``: the withheld locales by id, and that folder."""
+    withheld = withheld_locales(pages, withheld_share, LOCALES)
     articles = out / "articles"
     shutil.rmtree(articles, ignore_errors=True)
     for aid, versions in pages.items():
@@ -244,6 +250,10 @@ def write_articles(out: Path, pages: dict[str, dict[str, dict]], withheld: dict[
                 f"---\nid: {aid}\ntitle: {yaml_string(page['title'])}\ncategory: {category}\n---\n{page['body']}\n",
                 encoding="utf-8",
             )
+    queries = out / "queries"
+    shutil.rmtree(queries, ignore_errors=True)
+    queries.mkdir(parents=True)
+    return withheld, queries
 
 
 def write_queries(path: Path, locale: str, rows, source: str) -> None:
@@ -275,11 +285,7 @@ def build(out: Path, per_locale: int, cache: Path, withheld_share: float, querie
                 pages[article_id] = parsed
         if len(pages) >= per_locale:
             break
-    withheld = withheld_locales(pages, withheld_share, tuple(HELP_FOLDERS))
-    write_articles(out, pages, withheld)
-    queries_dir = out / "queries"
-    shutil.rmtree(queries_dir, ignore_errors=True)
-    queries_dir.mkdir(parents=True)
+    withheld, queries_dir = write_articles(out, pages, withheld_share)
     counts = {}
     for locale in HELP_FOLDERS:
         language = locale
@@ -320,6 +326,25 @@ def build(out: Path, per_locale: int, cache: Path, withheld_share: float, querie
     return {"pages": len(pages), "withheld": len(withheld), "queries": counts}
 
 
+def corpus_queries(corpus: Path) -> list:
+    """Every judged query of a corpus folder (this script's or gnomehelp.py's);
+    the LibreOffice corpus is written first where it is the one missing."""
+    from search.evaluation import read_queries
+
+    if not (corpus / "queries").is_dir():
+        if corpus.resolve() != OUT.resolve():
+            raise SystemExit(f"no queries in {corpus}: write them with benchmarks/gnomehelp.py or helpcorpus.py --out {corpus}")
+        main(["--out", str(corpus)])
+    return [j for path in sorted((corpus / "queries").glob("*.tsv")) for j in read_queries(path)]
+
+
+def corpus_articles(corpus: Path):
+    """The articles of a corpus folder, loaded as ``kb index`` loads them."""
+    from kb.articles import load_articles
+
+    return load_articles(corpus / "articles", LOCALES, "en", jobs=2)
+
+
 def print_summary(summary: dict, out: Path) -> None:
     print(f"{summary['pages']} pages per locale, {summary['withheld']} withheld from one locale, in {out}")
     for locale, counts in summary["queries"].items():
@@ -328,7 +353,7 @@ def print_summary(summary: dict, out: Path) -> None:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "helpcorpus",
+    parser.add_argument("--out", type=Path, default=OUT,
                         help="Folder for articles/ and queries/ (default: %(default)s).")
     parser.add_argument("--cache", type=Path, default=CACHE, help="Folder for the downloaded packages (default: %(default)s).")
     parser.add_argument("--per-locale", type=int, default=800, help="Pages sampled, in every locale (default: %(default)s).")

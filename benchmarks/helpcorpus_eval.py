@@ -19,10 +19,9 @@ from pathlib import Path
 from common import ROOT, Fts5Engine, TantivyEngine, cpu_count_note  # noqa: F401  (sets sys.path)
 
 import helpcorpus  # noqa: E402
-from kb.articles import load_articles  # noqa: E402
-from search.evaluation import evaluate, read_queries  # noqa: E402
+from search.evaluation import evaluate  # noqa: E402
 
-LOCALES = tuple(helpcorpus.HELP_FOLDERS)
+LOCALES = helpcorpus.LOCALES
 
 
 def main(argv=None):
@@ -38,17 +37,14 @@ def main(argv=None):
     parser.add_argument("--losses", type=int, default=0,
                         help="Print this many queries a peer ranked better than kb, with that peer's list.")
     args = parser.parse_args(argv)
-    if not (args.corpus / "queries").is_dir():
-        helpcorpus.main(["--out", str(args.corpus)])
     wanted = set(args.locales.split(","))
     kinds = set(filter(None, args.kinds.split(",")))
     judgements = [
         j
-        for path in sorted((args.corpus / "queries").glob("*.tsv"))
-        for j in read_queries(path)
+        for j in helpcorpus.corpus_queries(args.corpus)
         if (args.split == "all" or j.split == args.split) and j.locale in wanted and (not kinds or j.kind in kinds)
     ]
-    articles = load_articles(args.corpus / "articles", LOCALES, "en", jobs=2)
+    articles = helpcorpus.corpus_articles(args.corpus)
     for error in articles.errors[:10]:
         print(f"skipped {error}", file=sys.stderr)
     peers = {} if args.no_peers else {

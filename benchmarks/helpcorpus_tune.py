@@ -28,12 +28,11 @@ from pathlib import Path
 from common import ROOT  # noqa: F401  (sets sys.path)
 
 import helpcorpus  # noqa: E402
-from kb.articles import load_articles  # noqa: E402
-from search.evaluation import CUTOFF, read_queries, reciprocal_rank  # noqa: E402
+from search.evaluation import CUTOFF, reciprocal_rank  # noqa: E402
 from search.indexing import build_index  # noqa: E402
 from search.service import SearchIndex  # noqa: E402
 
-LOCALES = tuple(helpcorpus.HELP_FOLDERS)
+LOCALES = helpcorpus.LOCALES
 
 
 def parse_setting(text: str) -> list[tuple[object, str, object]]:
@@ -81,17 +80,11 @@ def main(argv=None):
     parser.add_argument("--rebuild", action="store_true", help="Index the corpus again (after analysis changes).")
     parser.add_argument("--kinds", default="", help="Comma-separated kinds of query to score (default: all).")
     args = parser.parse_args(argv)
-    if not (args.corpus / "queries").is_dir():
-        helpcorpus.main(["--out", str(args.corpus)])
     kinds = set(filter(None, args.kinds.split(",")))
-    judgements = [
-        j for path in sorted((args.corpus / "queries").glob("*.tsv")) for j in read_queries(path)
-        if j.split == "dev" and (not kinds or j.kind in kinds)
-    ]
+    judgements = [j for j in helpcorpus.corpus_queries(args.corpus) if j.split == "dev" and (not kinds or j.kind in kinds)]
     if args.rebuild or not (args.index / "CURRENT").exists():
         shutil.rmtree(args.index, ignore_errors=True)
-        articles = load_articles(args.corpus / "articles", LOCALES, "en", jobs=2)
-        build_index(articles, args.index, LOCALES)
+        build_index(helpcorpus.corpus_articles(args.corpus), args.index, LOCALES)
     columns = sorted({j.kind for j in judgements}) + ["all"]
     reference = None
     for setting in args.settings:

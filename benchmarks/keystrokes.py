@@ -24,13 +24,11 @@ from pathlib import Path
 from common import ROOT  # noqa: F401  (sets sys.path)
 
 import helpcorpus  # noqa: E402
-from kb.articles import load_articles  # noqa: E402
-from search.evaluation import read_queries  # noqa: E402
 from search.indexing import build_index  # noqa: E402
 from search.queries import split_query  # noqa: E402
 from search.service import SearchIndex  # noqa: E402
 
-LOCALES = tuple(helpcorpus.HELP_FOLDERS)
+LOCALES = helpcorpus.LOCALES
 KINDS = ("sentence", "question")
 
 
@@ -41,13 +39,13 @@ def main(argv=None):
     parser.add_argument("--per-locale", type=int, default=60, help="Sentences typed per locale (default: %(default)s).")
     parser.add_argument("--show", type=int, default=10, help="Examples printed of each fault (default: %(default)s).")
     args = parser.parse_args(argv)
-    judgements = [j for path in sorted((args.corpus / "queries").glob("*.tsv")) for j in read_queries(path) if j.kind in KINDS]
+    judgements = [j for j in helpcorpus.corpus_queries(args.corpus) if j.kind in KINDS]
     rng = random.Random("keystrokes")
     chosen = []
     for locale in LOCALES:
         mine = [j for j in judgements if j.locale == locale]
         chosen += rng.sample(mine, min(args.per_locale, len(mine)))
-    articles = load_articles(args.corpus / "articles", LOCALES, "en", jobs=2)
+    articles = helpcorpus.corpus_articles(args.corpus)
     emptied, first_word, corrected_typing, keystrokes = [], [], [], 0
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kb-keys-") as folder:
