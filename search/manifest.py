@@ -30,8 +30,9 @@ from pathlib import Path
 MANIFEST = "manifest.sqlite3"
 # Version 3: SQLite, with the git commit and the watched files. Version 4:
 # documents store the stems of their short text blocks (search/crosslang.py),
-# so a generation without them is built again in full.
-MANIFEST_VERSION = 4
+# so a generation without them is built again in full. Version 5: German
+# "andern" is no longer a stop word (search/analysis.py).
+MANIFEST_VERSION = 5
 # Rows per query when looking rows up by a list of keys (SQLite's limit on
 # parameters is 32 766; this stays far below).
 CHUNK = 900
