@@ -2,7 +2,7 @@
 
 Builds kb's index of the corpus once (kept in ``benchmarks/results/tune-index``
 until the articles or ``--rebuild`` say otherwise), then scores the dev
-queries with each setting given, each in a fresh ``SearchIndex`` so no cached
+queries with each setting given (MRR@5, or recall@5 with ``--recall``), each in a fresh ``SearchIndex`` so no cached
 postings or results carry over. A setting is ``module.NAME=value`` pairs
 joined by commas, for constants the search reads when it runs:
 
@@ -50,7 +50,7 @@ def parse_setting(text: str) -> list[tuple[object, str, object]]:
     return changes
 
 
-def score(index_dir: Path, judgements, setting: str) -> dict[tuple[str, str], list[float]]:
+def score(index_dir: Path, judgements, setting: str, recall: bool = False) -> dict[tuple[str, str], list[float]]:
     changes = parse_setting(setting)
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in changes]
     for owner, name, value in changes:
@@ -61,6 +61,8 @@ def score(index_dir: Path, judgements, setting: str) -> dict[tuple[str, str], li
         for j in judgements:
             ids = [h.id for h in search.search(j.query, j.locale, CUTOFF, snippets=False)]
             rr = reciprocal_rank(ids, j.expected)
+            if recall:
+                rr = float(rr > 0)
             for key in ((j.locale, j.kind), ("all", j.kind), (j.locale, "all"), ("all", "all")):
                 ranks[key].append(rr)
         search.close()
@@ -79,6 +81,7 @@ def main(argv=None):
                         help="Where kb's index of the corpus is kept between runs (default: %(default)s).")
     parser.add_argument("--rebuild", action="store_true", help="Index the corpus again (after analysis changes).")
     parser.add_argument("--kinds", default="", help="Comma-separated kinds of query to score (default: all).")
+    parser.add_argument("--recall", action="store_true", help="Print recall@5 instead of MRR@5.")
     args = parser.parse_args(argv)
     kinds = set(filter(None, args.kinds.split(",")))
     judgements = [j for j in helpcorpus.corpus_queries(args.corpus) if j.split == "dev" and (not kinds or j.kind in kinds)]
@@ -88,7 +91,7 @@ def main(argv=None):
     columns = sorted({j.kind for j in judgements}) + ["all"]
     reference = None
     for setting in args.settings:
-        ranks = score(args.index, judgements, setting)
+        ranks = score(args.index, judgements, setting, args.recall)
         mrr = {key: sum(v) / len(v) for key, v in ranks.items()}
         reference = reference or mrr
         print(f"== {setting or '(today)'}")

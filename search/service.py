@@ -46,10 +46,32 @@ OUTDATED_WEIGHT = 0.85
 # 0.743 but lowered keywords, questions and typos; 2.5 since a word counts
 # by its best field: 0.560 at 2.0, 0.644 at 2.5; docs/search.md).
 TRANSLATED_WEIGHT = 2.5
+# A stand-in in another language for an article the page lacks takes first
+# place only when no article in the page's language scores this share of it.
+NATIVE_FIRST_SHARE = 0.5
 # Candidates fetched beyond the limit, so that re-weighting can reorder them.
 OVERFETCH = 5
 # Stored fields a listing of articles leaves out (the big ones).
 UNLISTED_FIELDS = frozenset({"body", "html"})
+
+
+def page_language_first(ranked: list[Candidate], locale: str) -> list[Candidate]:
+    """``ranked`` (best first), with the best article in the page's language
+    first if the first is a stand-in in another language for an article the
+    page lacks and that article scores ``NATIVE_FIRST_SHARE`` of it. The
+    stand-in stays second: the customer reads their own language first, and
+    a missing translation is still found."""
+    def stand_in(candidate):
+        return candidate.link_locale != candidate.locale and language_of(candidate.locale) != language_of(locale)
+
+    if not ranked or not stand_in(ranked[0]):
+        return ranked
+    for i, candidate in enumerate(ranked):
+        if not stand_in(candidate):
+            if candidate.score >= NATIVE_FIRST_SHARE * ranked[0].score:
+                return [candidate, *ranked[:i], *ranked[i + 1:]]
+            break
+    return ranked
 
 
 class IndexNotBuilt(RuntimeError):
@@ -344,7 +366,7 @@ class SearchIndex:
             kept = best.get(candidate.id)
             if kept is None or candidate.score > kept.score:
                 best[candidate.id] = candidate
-        return sorted(best.values(), key=lambda c: c.score, reverse=True)[:limit]
+        return page_language_first(sorted(best.values(), key=lambda c: c.score, reverse=True), locale)[:limit]
 
     def _found(self, opened: OpenGeneration, text: str, locale: str, fetch: int) -> list[Candidate]:
         """Candidates of the page locale, of its missing articles' other versions

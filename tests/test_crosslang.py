@@ -7,7 +7,7 @@ from kb.articles import load_articles
 from search.crosslang import TRANSLATIONS_FILE, UNTRANSLATED_SHARE, read_translations, translated_query
 from search.indexing import build_index, generation_path, update_index
 from search.queries import split_query
-from search.service import SearchIndex
+from search.service import NATIVE_FIRST_SHARE, Candidate, SearchIndex, page_language_first
 
 from .conftest import write_article
 
@@ -41,6 +41,25 @@ def test_a_german_question_finds_an_article_that_exists_only_in_english(tmp_path
     assert refund and refund[0].locale == "en" and refund[0].link_locale == "de"
     # The English-only article on another subject is not dragged in.
     assert "newsletter" not in [h.id for h in hits]
+
+
+def _candidate(article_id, locale, score, page="de"):
+    return Candidate(article_id, locale, page, article_id, "", score, None, False, split_query("", page), frozenset())
+
+
+def test_a_close_article_in_the_page_language_goes_before_a_stand_in():
+    english = _candidate("refund", "en", 10.0)
+    german = _candidate("invoices", "de", 10.0 * NATIVE_FIRST_SHARE)
+    other = _candidate("password-change", "de", 1.0)
+    ranked = page_language_first([english, german, other], "de")
+    assert [c.id for c in ranked] == ["invoices", "refund", "password-change"]
+    # A German article far below the stand-in does not pass it.
+    assert page_language_first([english, other], "de") == [english, other]
+    # Nor does the rule touch an English page, or an article of another
+    # language found because the text is in that language (no stand-in).
+    assert page_language_first([english, german], "en")[0] is english
+    typed_in_english = _candidate("refund", "en", 10.0, page="en")
+    assert page_language_first([typed_in_english, german], "de")[0] is typed_in_english
 
 
 def test_a_word_with_no_translation_counts_as_half_a_word_asked(tmp_path):
