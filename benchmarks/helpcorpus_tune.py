@@ -2,8 +2,8 @@
 
 Builds kb's index of the corpus once (kept in ``benchmarks/results/tune-index``
 until the articles or ``--rebuild`` say otherwise), then scores the dev
-queries with each setting given (MRR@5, or recall@5 with ``--recall``), each in a fresh ``SearchIndex`` so no cached
-postings or results carry over. A setting is ``module.NAME=value`` pairs
+queries with each setting given (MRR@5, or recall@5 with ``--recall``), each
+in a fresh ``SearchIndex`` so no cached postings or results carry over. A setting is ``module.NAME=value`` pairs
 joined by commas, for constants the search reads when it runs:
 
     python benchmarks/helpcorpus_tune.py "" "queries.FIELD_TIEBREAK=0.3" \\
