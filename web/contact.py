@@ -39,7 +39,9 @@ from kb.models import OutboxMessage, utcnow
 from kb.tickets import TicketRequest, create_ticket, latest_ticket_since, ticket_by_link
 
 from . import analytics, pages, search_index
-from .channels import channel_view, current_customer, decision_for, kind_choices, now, promise, remember_ticket, rules
+from .channels import (
+    channel_view, current_customer, decision_for, kind_choices, no_store, now, promise, remember_ticket, rules,
+)
 from .extensions import accepted, attachment_store, configured_limit, database, limiter, rerenders
 from .forms import SUBJECT_MAX, SUBJECT_MIN, SolvedForm, TicketForm
 from .notifications import enqueue_ticket_messages
@@ -246,10 +248,9 @@ def confirmation(token: str):
     found = ticket_by_link(database(), token) if len(token) <= 100 else None
     if found is None:
         abort(404)
-    response = current_app.make_response(
+    response = no_store(
         render_template("contact/confirmation.html", ticket=found, email_status=confirmation_status(found), **promise(found, html=True))
     )
-    response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
