@@ -26,12 +26,22 @@ our own articles are.
 
     python benchmarks/gnomehelp.py
     python benchmarks/helpcorpus_eval.py --corpus benchmarks/results/gnomehelp --split dev
+
+``--apps`` writes a third corpus of the same kind from the help of GNOME's
+applications (Evolution, Evince, gedit, the terminal, the calculator and
+others, ``APPS``) into ``benchmarks/results/gnomeapps``: other writers,
+other products. A page is kept where its English version is; a locale
+without a translation of it simply lacks it, as a help center's would.
+
+    python benchmarks/gnomehelp.py --apps
+    python benchmarks/helpcorpus_eval.py --corpus benchmarks/results/gnomeapps --split all
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import re
 import subprocess
 from pathlib import Path
 
@@ -42,6 +52,17 @@ from helpcorpus import (
 )
 
 PACKAGE = "gnome-user-docs"
+# Debian packages holding a GNOME application's translated Mallard help -> its help folder.
+APPS = {
+    "accerciser": "accerciser", "baobab": "baobab", "brasero-common": "brasero", "cheese-common": "cheese",
+    "eog": "eog", "epiphany-browser-data": "epiphany", "evince-common": "evince", "evolution-common": "evolution",
+    "file-roller": "file-roller", "gedit-common": "gedit", "ghex": "ghex", "gnome-boxes": "gnome-boxes",
+    "gnome-calculator": "gnome-calculator", "gnome-clocks": "gnome-clocks", "gnome-dictionary": "gnome-dictionary",
+    "gnome-logs": "gnome-logs", "gnome-music": "gnome-music", "gnome-photos": "gnome-photos",
+    "gnome-system-monitor": "gnome-system-monitor", "gnome-terminal-data": "gnome-terminal", "gnote": "gnote",
+    "meld": "meld", "polari": "polari", "seahorse": "seahorse", "simple-scan": "simple-scan", "totem-common": "totem",
+    "zenity-common": "zenity",
+}
 HELP_FOLDERS = {"en": "C", "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt_BR"}
 MALLARD = "{http://projectmallard.org/1.0/}"
 MIN_DESCRIPTION_WORDS = 4
@@ -49,17 +70,21 @@ MIN_DESCRIPTION_WORDS = 4
 SKIPPED = {f"{MALLARD}{tag}" for tag in ("info", "comment", "media", "links")}
 
 
-def fetch(cache: Path) -> Path:
-    """The unpacked help folder, downloading and unpacking the package once."""
-    root = cache / "gnome" / "raw" / "usr" / "share" / "help"
-    if all((root / folder / "gnome-help").is_dir() for folder in HELP_FOLDERS.values()):
+def fetch(cache: Path, packages: dict[str, str] | None = None) -> Path:
+    """The unpacked help folder, downloading and unpacking the packages once
+    (``packages``: package -> help folder; GNOME's desktop help by default)."""
+    packages = packages or {PACKAGE: "gnome-help"}
+    place = cache / ("gnome" if packages == {PACKAGE: "gnome-help"} else "gnome-apps")
+    root = place / "raw" / "usr" / "share" / "help"
+    if all((root / "C" / folder).is_dir() for folder in packages.values()):
         return root
-    debs = cache / "gnome" / "debs"
+    debs = place / "debs"
     debs.mkdir(parents=True, exist_ok=True)
-    if not list(debs.glob(f"{PACKAGE}_*.deb")):
-        subprocess.run(["apt-get", "download", PACKAGE], cwd=debs, check=True)
+    missing = [p for p in packages if not list(debs.glob(f"{p}_*.deb"))]
+    if missing:
+        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
     for deb in sorted(debs.glob("*.deb")):
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(cache / "gnome" / "raw")], check=True)
+        subprocess.run(["dpkg-deb", "-x", str(deb), str(place / "raw")], check=True)
     return root
 
 
@@ -116,30 +141,43 @@ def parse_page(path: Path, link_titles: dict[str, str] | None = None) -> dict | 
     }
 
 
-def build(out: Path, cache: Path, withheld_share: float) -> dict:
-    root = fetch(cache)
-    pages: dict[str, dict[str, dict]] = {}  # id -> locale -> page
-    english = root / HELP_FOLDERS["en"] / "gnome-help"
+def help_pages(root: Path, folder: str, every_locale: bool, prefix: str = "") -> dict[str, dict[str, dict]]:
+    """id -> locale -> page of one help folder: pages with text in every locale,
+    or with ``every_locale`` false, in English and wherever else they have it."""
+    pages: dict[str, dict[str, dict]] = {}
     titles = {locale: {} for locale in HELP_FOLDERS}
-    for locale, folder in HELP_FOLDERS.items():
-        for path in (root / folder / "gnome-help").glob("*.page"):
+    for locale, language_folder in HELP_FOLDERS.items():
+        for path in (root / language_folder / folder).glob("*.page"):
             page = parse_page(path)
             if page:
                 titles[locale][path.stem] = page["title"]
-    for path in sorted(english.glob("*.page")):
+    for path in sorted((root / HELP_FOLDERS["en"] / folder).glob("*.page")):
         parsed = {}
-        for locale, folder in HELP_FOLDERS.items():
-            page = parse_page(root / folder / "gnome-help" / path.name, titles[locale])
-            if page is None or len(page["body"]) < 200:
-                break
-            parsed[locale] = page
-        else:
-            pages[path.stem] = parsed
+        for locale, language_folder in HELP_FOLDERS.items():
+            page = parse_page(root / language_folder / folder / path.name, titles[locale])
+            if page is not None and len(page["body"]) >= 200:
+                parsed[locale] = page
+        if "en" in parsed and (len(parsed) == len(HELP_FOLDERS) or not every_locale):
+            pages[prefix + re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")] = parsed
+    return pages
+
+
+def build(out: Path, cache: Path, withheld_share: float, apps: bool = False) -> dict:
+    if apps:
+        root = fetch(cache, APPS)
+        pages = {}
+        for folder in APPS.values():
+            # The id's first part, the category, names the application.
+            pages.update(help_pages(root, folder, every_locale=False, prefix=folder.replace("-", "") + "-"))
+    else:
+        pages = help_pages(fetch(cache), "gnome-help", every_locale=True)
     withheld, queries_dir = write_articles(out, pages, withheld_share)
     counts = {}
     for locale in HELP_FOLDERS:
         rows = []
         for aid in sorted(pages, key=lambda a: stable_hash("order", locale, a)):
+            if locale not in pages[aid]:
+                continue
             description = pages[aid][locale]["description"].rstrip(".")
             if len(description.split()) < MIN_DESCRIPTION_WORDS:
                 continue
@@ -163,14 +201,16 @@ def build(out: Path, cache: Path, withheld_share: float) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "gnomehelp",
-                        help="Folder for articles/ and queries/ (default: %(default)s).")
-    parser.add_argument("--cache", type=Path, default=CACHE, help="Folder for the downloaded package (default: %(default)s).")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Folder for articles/ and queries/ (default: benchmarks/results/gnomehelp, or gnomeapps with --apps).")
+    parser.add_argument("--apps", action="store_true", help="The GNOME applications' help (APPS) instead of the desktop's.")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="Folder for the downloaded packages (default: %(default)s).")
     parser.add_argument("--withheld", type=float, default=0.3,
                         help="Share of pages left out of one locale, for cross-language queries (default: %(default)s).")
     args = parser.parse_args(argv)
-    summary = build(args.out, args.cache, args.withheld)
-    print_summary(summary, args.out)
+    out = args.out or Path(__file__).parent / "results" / ("gnomeapps" if args.apps else "gnomehelp")
+    summary = build(out, args.cache, args.withheld, args.apps)
+    print_summary(summary, out)
 
 
 if __name__ == "__main__":

@@ -346,7 +346,7 @@ def corpus_articles(corpus: Path):
 
 
 def print_summary(summary: dict, out: Path) -> None:
-    print(f"{summary['pages']} pages per locale, {summary['withheld']} withheld from one locale, in {out}")
+    print(f"{summary['pages']} pages in English, {summary['withheld']} withheld from one locale, in {out}")
     for locale, counts in summary["queries"].items():
         print(f"  {locale}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
