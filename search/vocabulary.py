@@ -14,7 +14,10 @@ into "plat" or "span".
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
+import heapq
 import threading
 import weakref
 from collections import defaultdict
@@ -78,6 +81,21 @@ class Vocabulary:
         for first in firsts:
             for length in range(len(word) - edits, len(word) + edits + 1):
                 yield from self._buckets.get((first, length), ())
+
+    @functools.cached_property
+    def _sorted(self) -> list[str]:
+        return sorted(self.frequencies)
+
+    def completions(self, beginning: str, limit: int) -> list[str]:
+        """The ``limit`` most common words that start with ``beginning`` and are longer.
+
+        >>> Vocabulary({"print": 5, "printer": 9, "privacy": 3, "printing": 2}).completions("print", 2)
+        ['printer', 'printing']
+        """
+        words = self._sorted
+        start = bisect.bisect_right(words, beginning)
+        end = bisect.bisect_left(words, beginning + "\uffff", start)
+        return heapq.nlargest(limit, words[start:end], key=lambda w: (self.frequencies[w], w)) if limit > 0 else []
 
     def corrections(
         self, word: str, *, max_edits: int | None = None, limit: int = MAX_CORRECTIONS, same_first_letter: bool = True

@@ -8,7 +8,7 @@ import pytest
 
 from kb.articles import load_articles
 from search.indexing import build_index
-from search.queries import split_query
+from search.queries import body_completions, split_query
 from search.service import MAX_LIMIT, SearchIndex
 
 from .conftest import LOCALES
@@ -56,6 +56,27 @@ def test_the_word_being_typed_matches_as_a_prefix(demo_search):
     assert demo_search.search("Rechnungsadr", "de", 1)[0].id == "billing-address"
     # A finished word is not a prefix: "pass " must not match "password".
     assert split_query("pass ", "en").partial is None
+
+
+def test_a_word_being_typed_is_completed_from_the_article_text(tmp_path):
+    # Beginnings are indexed for titles, headings and tags; in the text the
+    # word being typed is completed with the articles' own words.
+    root = tmp_path / "articles"
+    (root / "es").mkdir(parents=True)
+    (root / "es" / "bateria.md").write_text(
+        "---\nid: bateria\ntitle: Batería del portátil\n---\nNo deje que se descargue del todo.\n", encoding="utf-8"
+    )
+    (root / "es" / "teclado.md").write_text(
+        "---\nid: teclado\ntitle: Batería del teclado\n---\nEl teclado inalámbrico gasta batería.\n", encoding="utf-8"
+    )
+    build_index(load_articles(root, ("es",), "es"), tmp_path / "index", ("es",))
+    search = SearchIndex(tmp_path / "index", ("es",), "es")
+    assert [h.id for h in search.search("que la batería se descar", "es")][0] == "bateria"
+    # A beginning that is a word of the articles already is not completed.
+    with search._lock:
+        lexicon = search.current().lexicon("es")
+    assert "teclado" in lexicon.words and body_completions("teclado", "es", lexicon) is None
+    assert body_completions("desc", "es", lexicon) is not None
 
 
 def test_missing_translation_is_found_in_the_default_locale(demo_search):
