@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
 import heapq
 import threading
 import weakref
@@ -69,6 +68,9 @@ class Vocabulary:
         for word in self.frequencies:
             buckets[(word[0], len(word))].append(word)
         self._buckets = dict(buckets)
+        # In order, for the completions of a beginning (made here, when a
+        # generation is opened, not on a customer's first keystroke).
+        self._sorted = sorted(self.frequencies)
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequencies
@@ -81,10 +83,6 @@ class Vocabulary:
         for first in firsts:
             for length in range(len(word) - edits, len(word) + edits + 1):
                 yield from self._buckets.get((first, length), ())
-
-    @functools.cached_property
-    def _sorted(self) -> list[str]:
-        return sorted(self.frequencies)
 
     def completions(self, beginning: str, limit: int) -> list[str]:
         """The ``limit`` most common words that start with ``beginning`` and are longer.
