@@ -41,14 +41,13 @@ from __future__ import annotations
 
 import argparse
 import collections
-import re
 import subprocess
 from pathlib import Path
 
 from lxml import etree
 
 from helpcorpus import (
-    CACHE, _escape, cut_mid_word, misspell, print_summary, split_of, stable_hash, write_articles, write_queries,
+    CACHE, _escape, cut_mid_word, misspell, print_summary, slug, split_of, stable_hash, write_articles, write_queries,
 )
 
 PACKAGE = "gnome-user-docs"
@@ -158,7 +157,7 @@ def help_pages(root: Path, folder: str, every_locale: bool, prefix: str = "") ->
             if page is not None and len(page["body"]) >= 200:
                 parsed[locale] = page
         if "en" in parsed and (len(parsed) == len(HELP_FOLDERS) or not every_locale):
-            pages[prefix + re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")] = parsed
+            pages[slug(prefix + path.stem)] = parsed
     return pages
 
 

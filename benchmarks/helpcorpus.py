@@ -157,10 +157,14 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
+def slug(text: str) -> str:
+    """An article id made of ``text``: ``swriter/guide/auto_off`` -> ``swriter-guide-auto-off``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100]
+
+
 def page_id(relative: Path) -> str:
     """``text/swriter/guide/auto_off.html`` -> ``swriter-guide-auto-off``."""
-    stem = str(relative.with_suffix("")).removeprefix("text/")
-    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:100]
+    return slug(str(relative.with_suffix("")).removeprefix("text/"))
 
 
 def yaml_string(text: str) -> str:
