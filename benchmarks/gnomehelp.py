@@ -69,11 +69,9 @@ MIN_DESCRIPTION_WORDS = 4
 SKIPPED = {f"{MALLARD}{tag}" for tag in ("info", "comment", "media", "links")}
 
 
-def fetch(cache: Path, packages: dict[str, str] | None = None) -> Path:
-    """The unpacked help folder, downloading and unpacking the packages once
-    (``packages``: package -> help folder; GNOME's desktop help by default)."""
-    packages = packages or {PACKAGE: "gnome-help"}
-    place = cache / ("gnome" if packages == {PACKAGE: "gnome-help"} else "gnome-apps")
+def fetch(place: Path, packages: dict[str, str]) -> Path:
+    """The unpacked help folder under ``place``, downloading and unpacking
+    the packages once (``packages``: package -> help folder)."""
     root = place / "raw" / "usr" / "share" / "help"
     if all((root / "C" / folder).is_dir() for folder in packages.values()):
         return root
@@ -163,13 +161,13 @@ def help_pages(root: Path, folder: str, every_locale: bool, prefix: str = "") ->
 
 def build(out: Path, cache: Path, withheld_share: float, apps: bool = False) -> dict:
     if apps:
-        root = fetch(cache, APPS)
+        root = fetch(cache / "gnome-apps", APPS)
         pages = {}
         for folder in APPS.values():
             # The id's first part, the category, names the application.
             pages.update(help_pages(root, folder, every_locale=False, prefix=folder.replace("-", "") + "-"))
     else:
-        pages = help_pages(fetch(cache), "gnome-help", every_locale=True)
+        pages = help_pages(fetch(cache / "gnome", {PACKAGE: "gnome-help"}), "gnome-help", every_locale=True)
     withheld, queries_dir = write_articles(out, pages, withheld_share)
     counts = {}
     for locale in HELP_FOLDERS:
