@@ -16,6 +16,11 @@ same thing in the same words, which one shared word does not show.
 ['?wie adress', 'adress and']
 >>> [t.text for t in bigram_analyzer("en")("Click Remove. Paragraph marks stay.")]
 ['click remov', 'paragraph mark', 'mark stay']
+
+A word still being typed is paired in each of the ways it may end:
+
+>>> completed_bigrams(("how", "do", "i", "remove", "paragraph"), ("marks", "margins", "the"), "en")
+('paragraph mark', 'paragraph margin')
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from collections.abc import Sequence
 
 from whoosh.analysis import Filter, RegexTokenizer
 
-from .analysis import WORD_PATTERN, PerWord, fold, language_of, ranking_filters
-from .function_words import question_words
+from .analysis import WORD_PATTERN, PerWord, fold, language_of, ranked_terms, ranking_filters
+from .function_words import is_function_word, question_words
 
 SEPARATOR = " "
 # Words of two sentences are not neighbours: these end one (a line is a
@@ -96,16 +101,52 @@ class NeighbourFilter(Filter):
 
 
 @functools.cache
-def bigram_analyzer(locale: str):
-    """Index-time analysis of the ``bigrams`` field: the ranked terms of the text,
-    question words left out too, joined two by two."""
+def paired_words_analyzer(locale: str):
+    """The words of the ``bigrams`` field before they are paired: the ranked
+    terms of the text, frames, and sentence ends."""
     language = language_of(locale)
     # Question words become frames before stop words go; the rest of them
     # are dropped once folded (the lists are folded).
     filters = ranking_filters(locale, marks=[FrameFilter(language)], also_dropped=question_words(language))
-    return RegexTokenizer(f"{WORD_PATTERN}|{SENTENCE_END}") | PerWord(filters) | NeighbourFilter()
+    return RegexTokenizer(f"{WORD_PATTERN}|{SENTENCE_END}") | PerWord(filters)
+
+
+@functools.cache
+def bigram_analyzer(locale: str):
+    """Index-time analysis of the ``bigrams`` field: the ranked terms of the text,
+    question words left out too, joined two by two."""
+    return paired_words_analyzer(locale) | NeighbourFilter()
 
 
 def query_bigrams(words: Sequence[str], locale: str) -> tuple[str, ...]:
     """The bigrams of a customer's words, as the ``bigrams`` field holds them."""
     return tuple(dict.fromkeys(t.text for t in bigram_analyzer(locale)(" ".join(words))))
+
+
+def completed_bigrams(words: Sequence[str], completions: Sequence[str], locale: str) -> tuple[str, ...]:
+    """The bigrams a word still being typed adds after the finished ``words``,
+    for each of its ``completions``: the pairs :class:`NeighbourFilter` would
+    make of the last word (or frame) before it and each completion's term.
+
+    The finished words are analysed once and each completion is looked up
+    by its stems, so that trying thirty endings costs little more than one.
+    """
+    analyze = paired_words_analyzer(locale)
+    previous = frame = None
+    for t in analyze(" ".join(words)):
+        if len(t.text) == 1 and not t.text.isalnum():
+            previous = frame = None
+        elif t.text.startswith(FRAME):
+            frame = t.text
+        else:
+            previous, frame = t.text, None
+    if previous is None and frame is None:
+        return ()
+    pairs = {}
+    for word in completions:
+        # Question words are no term of the field, the rest are their stems (cached).
+        for term in () if is_function_word(word, locale) else ranked_terms(word, locale):
+            for first in (frame, previous):
+                if first is not None:
+                    pairs[f"{first}{SEPARATOR}{term}"] = None
+    return tuple(pairs)

@@ -22,6 +22,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -71,6 +72,7 @@ class Vocabulary:
         # In order, for the completions of a beginning (made here, when a
         # generation is opened, not on a customer's first keystroke).
         self._sorted = sorted(self.frequencies)
+        self._sorted_counts = np.array([self.frequencies[w] for w in self._sorted], dtype=np.int64)
 
     def __contains__(self, word: str) -> bool:
         return word in self.frequencies
@@ -90,10 +92,19 @@ class Vocabulary:
         >>> Vocabulary({"print": 5, "printer": 9, "privacy": 3, "printing": 2}).completions("print", 2)
         ['printer', 'printing']
         """
+        if limit <= 0:
+            return []
         words = self._sorted
         start = bisect.bisect_right(words, beginning)
         end = bisect.bisect_left(words, beginning + "\uffff", start)
-        return heapq.nlargest(limit, words[start:end], key=lambda w: (self.frequencies[w], w)) if limit > 0 else []
+        candidates = words[start:end]
+        if len(candidates) > limit:
+            # A short beginning has thousands of completions: only those as
+            # common as the limit-th are ordered.
+            counts = self._sorted_counts[start:end]
+            least = np.partition(counts, len(counts) - limit)[len(counts) - limit]
+            candidates = [candidates[i] for i in np.flatnonzero(counts >= least)]
+        return heapq.nlargest(limit, candidates, key=lambda w: (self.frequencies[w], w))
 
     def corrections(
         self, word: str, *, max_edits: int | None = None, limit: int = MAX_CORRECTIONS, same_first_letter: bool = True

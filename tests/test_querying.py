@@ -7,6 +7,7 @@ import html
 import pytest
 
 from kb.articles import load_articles
+from search import queries
 from search.indexing import build_index
 from search.queries import body_completions, split_query
 from search.service import MAX_LIMIT, SearchIndex
@@ -77,6 +78,37 @@ def test_a_word_being_typed_is_completed_from_the_article_text(tmp_path):
         lexicon = search.current().lexicon("es")
     assert "teclado" in lexicon.words and body_completions("teclado", "es", lexicon) is None
     assert body_completions("desc", "es", lexicon) is not None
+
+
+def test_a_word_being_typed_is_paired_with_the_word_before_it(tmp_path, monkeypatch):
+    # "paragraph ma" is on its way to "paragraph marks": the article where
+    # those two stand side by side comes first, before the one that says
+    # "paragraph" more often but never next to any word in "ma".
+    root = tmp_path / "articles"
+    (root / "en").mkdir(parents=True)
+    (root / "en" / "styles.md").write_text(
+        "---\nid: styles\ntitle: Formatting marks\n---\n"
+        "A paragraph holds text. A long paragraph ends with a style. Hidden marks show where.\n",
+        encoding="utf-8",
+    )
+    (root / "en" / "marks.md").write_text(
+        "---\nid: marks\ntitle: Formatting marks\n---\nHidden paragraph marks show where it ends and what its style is.\n",
+        encoding="utf-8",
+    )
+    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
+
+    def first(text):
+        search = SearchIndex(tmp_path / "index", ("en",), "en")
+        try:
+            return search.search(text, "en")[0].id
+        finally:
+            search.close()
+
+    assert first("paragraph ma") == "marks"
+    assert first("paragraph marks ") == "marks"
+    # Without the pairs the word being typed makes, the other article wins.
+    monkeypatch.setattr(queries, "PARTIAL_BIGRAM_COMPLETIONS", 0)
+    assert first("paragraph ma") == "styles"
 
 
 def test_missing_translation_is_found_in_the_default_locale(demo_search):
