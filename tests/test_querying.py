@@ -9,7 +9,7 @@ import pytest
 from kb.articles import load_articles
 from search import queries
 from search.indexing import build_index
-from search.queries import body_completions, split_query
+from search.queries import bigram_clauses, body_completions, split_query
 from search.service import MAX_LIMIT, SearchIndex
 
 from .conftest import LOCALES
@@ -109,6 +109,31 @@ def test_a_word_being_typed_is_paired_with_the_word_before_it(tmp_path, monkeypa
     # Without the pairs the word being typed makes, the other article wins.
     monkeypatch.setattr(queries, "PARTIAL_BIGRAM_COMPLETIONS", 0)
     assert first("paragraph ma") == "styles"
+
+
+def test_a_misspelt_word_is_paired_in_its_corrections_place(tmp_path):
+    root = tmp_path / "articles"
+    (root / "en").mkdir(parents=True)
+    (root / "en" / "styles.md").write_text(
+        "---\nid: styles\ntitle: Formatting marks\n---\n"
+        "A paragraph holds text. A long paragraph ends with a style. Hidden marks show where.\n",
+        encoding="utf-8",
+    )
+    (root / "en" / "marks.md").write_text(
+        "---\nid: marks\ntitle: Formatting marks\n---\nHidden paragraph marks show where it ends and what its style is.\n",
+        encoding="utf-8",
+    )
+    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
+    search = SearchIndex(tmp_path / "index", ("en",), "en")
+    with search._lock:
+        lexicon = search.current().lexicon("en")
+    # "paragrahp" is one edit from "paragraph": its pair counts at a corrected word's weight.
+    def pairs(*lexicon):
+        return {(t.text, t.boost) for clause in bigram_clauses(split_query("paragrahp marks ", "en"), "en", *lexicon) for t in clause.leaves()}
+
+    assert ("paragraph mark", 1.0) in pairs(lexicon)
+    assert pairs() == {("paragrahp mark", 2.0)}
+    assert search.search("paragrahp marks ", "en")[0].id == "marks"
 
 
 def test_missing_translation_is_found_in_the_default_locale(demo_search):
