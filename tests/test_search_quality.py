@@ -34,6 +34,17 @@ def test_short_words_are_never_corrected_and_known_words_are_kept():
     assert [c.word for c in Vocabulary({"contact": 2, "contract": 7}).corrections("contrct")] == ["contract", "contact"]
 
 
+def test_completions_are_the_most_common_words_that_begin_so():
+    # Many completions with tied counts: the same order as sorting them all.
+    frequencies = {f"pa{n:03d}": n % 7 for n in range(300)} | {"pa": 50, "pb001": 99}
+    vocabulary = Vocabulary(frequencies)
+    everything = sorted((w for w in frequencies if w.startswith("pa") and w != "pa"), key=lambda w: (frequencies[w], w), reverse=True)
+    for limit in (1, 5, 30, 42, 299, 400):
+        assert vocabulary.completions("pa", limit) == everything[:limit]
+    assert vocabulary.completions("pa0", 3) == ["pa097", "pa090", "pa083"]
+    assert vocabulary.completions("pz", 3) == [] and vocabulary.completions("pa", 0) == []
+
+
 def test_corrections_are_bounded():
     vocabulary = Vocabulary({f"word{n:03d}": 1 for n in range(500)})
     assert len(vocabulary.corrections("word0000")) <= 3
