@@ -66,7 +66,12 @@ COORDINATION = 1.0
 # Question and function words beside other words (search/function_words.py).
 FUNCTION_WEIGHT = 0.2
 # A word the index does not know also searches its corrections, lower than
-# any exact match: the weight is divided by the number of edits.
+# any exact match: the weight is divided by the number of edits. Its pairs
+# with its neighbours are asked corrected too, at the same share of the
+# bigram weight (bigram_clauses; a word being typed only when no article
+# word begins with it): typos on the three dev parts, LibreOffice 0.731 ->
+# 0.747, GNOME 0.788 -> 0.795, GNOME applications 0.760 -> 0.772
+# (docs/search.md).
 CORRECTION_WEIGHT = 0.5
 # Synonyms and compound parts stand in for the customer's own word.
 SYNONYM_WEIGHT = 0.7
@@ -88,12 +93,6 @@ BIGRAM_WEIGHT = 2.0
 # queries on the three dev parts: LibreOffice 0.674 -> 0.696, GNOME 0.661 ->
 # 0.672, GNOME applications 0.579 -> 0.590 (docs/search.md).
 PARTIAL_BIGRAM_COMPLETIONS = 30
-# A word the index does not know is paired in the place of each of its
-# corrections too, at a corrected word's weight (CORRECTION_WEIGHT / edits,
-# below); a word being typed only when no article word begins with it.
-# Typos on the three dev parts: LibreOffice 0.731 -> 0.747, GNOME 0.788 ->
-# 0.795, GNOME applications 0.760 -> 0.772 (docs/search.md).
-
 
 
 @dataclasses.dataclass(frozen=True)
