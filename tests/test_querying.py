@@ -80,10 +80,10 @@ def test_a_word_being_typed_is_completed_from_the_article_text(tmp_path):
     assert body_completions("desc", "es", lexicon) is not None
 
 
-def test_a_word_being_typed_is_paired_with_the_word_before_it(tmp_path, monkeypatch):
-    # "paragraph ma" is on its way to "paragraph marks": the article where
-    # those two stand side by side comes first, before the one that says
-    # "paragraph" more often but never next to any word in "ma".
+@pytest.fixture
+def marks_index(tmp_path):
+    """Two articles on formatting marks: one says "paragraph marks", the other
+    says "paragraph" more often but never next to "marks"."""
     root = tmp_path / "articles"
     (root / "en").mkdir(parents=True)
     (root / "en" / "styles.md").write_text(
@@ -96,9 +96,14 @@ def test_a_word_being_typed_is_paired_with_the_word_before_it(tmp_path, monkeypa
         encoding="utf-8",
     )
     build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
+    return tmp_path / "index"
 
+
+def test_a_word_being_typed_is_paired_with_the_word_before_it(marks_index, monkeypatch):
+    # "paragraph ma" is on its way to "paragraph marks": the article where
+    # those two stand side by side comes first.
     def first(text):
-        search = SearchIndex(tmp_path / "index", ("en",), "en")
+        search = SearchIndex(marks_index, ("en",), "en")
         try:
             return search.search(text, "en")[0].id
         finally:
@@ -111,26 +116,16 @@ def test_a_word_being_typed_is_paired_with_the_word_before_it(tmp_path, monkeypa
     assert first("paragraph ma") == "styles"
 
 
-def test_a_misspelt_word_is_paired_in_its_corrections_place(tmp_path):
-    root = tmp_path / "articles"
-    (root / "en").mkdir(parents=True)
-    (root / "en" / "styles.md").write_text(
-        "---\nid: styles\ntitle: Formatting marks\n---\n"
-        "A paragraph holds text. A long paragraph ends with a style. Hidden marks show where.\n",
-        encoding="utf-8",
-    )
-    (root / "en" / "marks.md").write_text(
-        "---\nid: marks\ntitle: Formatting marks\n---\nHidden paragraph marks show where it ends and what its style is.\n",
-        encoding="utf-8",
-    )
-    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
-    search = SearchIndex(tmp_path / "index", ("en",), "en")
+def test_a_misspelt_word_is_paired_in_its_corrections_place(marks_index):
+    search = SearchIndex(marks_index, ("en",), "en")
     with search._lock:
         lexicon = search.current().lexicon("en")
-    # "paragrahp" is one edit from "paragraph": its pair counts at a corrected word's weight.
-    def pairs(*lexicon):
-        return {(t.text, t.boost) for clause in bigram_clauses(split_query("paragrahp marks ", "en"), "en", *lexicon) for t in clause.leaves()}
 
+    def pairs(*lexicon):
+        clauses = bigram_clauses(split_query("paragrahp marks ", "en"), "en", *lexicon)
+        return {(t.text, t.boost) for clause in clauses for t in clause.leaves()}
+
+    # "paragrahp" is one edit from "paragraph": its pair counts at a corrected word's weight.
     assert ("paragraph mark", 1.0) in pairs(lexicon)
     assert pairs() == {("paragrahp mark", 2.0)}
     assert search.search("paragrahp marks ", "en")[0].id == "marks"
