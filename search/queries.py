@@ -66,13 +66,21 @@ COORDINATION = 1.0
 # Question and function words beside other words (search/function_words.py).
 FUNCTION_WEIGHT = 0.2
 # A word the index does not know also searches its corrections, lower than
-# any exact match: the weight is divided by the number of edits. Its pairs
+# any exact match when some article word begins with it (it may be a form
+# the articles lack; MISSPELT_WEIGHT below for one no word begins with):
+# the weight is divided by the number of edits. Its pairs
 # with its neighbours are asked corrected too, at the same share of the
 # bigram weight (bigram_clauses; a word being typed only when no article
 # word begins with it): typos on the three dev parts, LibreOffice 0.731 ->
 # 0.747, GNOME 0.788 -> 0.795, GNOME applications 0.760 -> 0.772
 # (docs/search.md).
 CORRECTION_WEIGHT = 0.5
+# A word that no article word even begins with is taken for a misspelt one:
+# its corrections count in full (still divided by the edits), and a word
+# being typed is corrected too. Typos on the three dev parts: LibreOffice
+# 0.747 -> 0.771, GNOME 0.795 -> 0.804, GNOME applications 0.772 -> 0.787
+# (docs/search.md).
+MISSPELT_WEIGHT = 1.0
 # Synonyms and compound parts stand in for the customer's own word.
 SYNONYM_WEIGHT = 0.7
 # Fields a synonym is matched in: an article's subject, not any passing word of
@@ -234,7 +242,9 @@ def build_query(user_query: UserQuery, locale: str, lexicon: Lexicon | None = No
     on_top = []
     if partial:
         options = []
-        whole = _word_query(partial, locale, lexicon, correct=False)
+        # A beginning that some article word has is left to the completions.
+        misspelt = lexicon is not None and is_misspelt(partial, lexicon)
+        whole = _word_query(partial, locale, lexicon, correct=misspelt)
         if whole is not None:
             options.append(whole)
         if len(partial) >= EDGE_MIN:
@@ -358,11 +368,26 @@ def _word_query(word: str, locale: str, lexicon: Lexicon | None, correct: bool =
             part_clauses = [word_clause(ranked_terms(part, locale), lexicon=lexicon) for part in parts]
             options.append(query.And(part_clauses, boost=COMPOUND_WEIGHT))
         if correct:
+            weight = correction_weight(word, lexicon)
             for correction in lexicon.words.corrections(word):
                 corrected = ranked_terms(correction.word, locale)
                 if corrected and corrected != terms:
-                    options.append(word_clause(corrected, boost=CORRECTION_WEIGHT / correction.edits, lexicon=lexicon))
+                    options.append(word_clause(corrected, boost=weight / correction.edits, lexicon=lexicon))
     return query.Or(options) if len(options) > 1 else options[0]
+
+
+def is_misspelt(word: str, lexicon: Lexicon) -> bool:
+    """True when no word of the articles is ``word`` or begins with it.
+
+    Such a word is no form the articles lack and no word cut short: it is
+    taken for a misspelling of the words its corrections are.
+    """
+    return word not in lexicon.words and not lexicon.words.completions(word, 1)
+
+
+def correction_weight(word: str, lexicon: Lexicon) -> float:
+    """What one edit's correction of an unknown ``word`` counts for, beside the word itself (1.0)."""
+    return MISSPELT_WEIGHT if is_misspelt(word, lexicon) else CORRECTION_WEIGHT
 
 
 def word_clause(

@@ -131,6 +131,38 @@ def test_a_misspelt_word_is_paired_in_its_corrections_place(marks_index):
     assert search.search("paragrahp marks ", "en")[0].id == "marks"
 
 
+def test_a_word_no_article_word_begins_with_is_corrected_even_while_typed(tmp_path):
+    root = tmp_path / "articles"
+    (root / "en").mkdir(parents=True)
+    (root / "en" / "layout.md").write_text(
+        "---\nid: layout\ntitle: Page layout\n---\nSet the margins of a page.\n", encoding="utf-8"
+    )
+    (root / "en" / "numbers.md").write_text(
+        "---\nid: numbers\ntitle: Page numbers\n---\nNumber each page, or every other page.\n", encoding="utf-8"
+    )
+    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
+    search = SearchIndex(tmp_path / "index", ("en",), "en")
+    with search._lock:
+        lexicon = search.current().lexicon("en")
+
+    def body_boosts(text):
+        built = queries.build_query(split_query(text, "en"), "en", lexicon)
+        return {t.text: t.boost for t in built.leaves() if t.fieldname == "body"}
+
+    # "margnis" begins no word of the articles: it is a misspelt word, not
+    # one cut short, and its correction counts in full, typed or finished.
+    assert queries.is_misspelt("margnis", lexicon)
+    assert body_boosts("page margnis")["margin"] == queries.MISSPELT_WEIGHT
+    assert body_boosts("page margnis ")["margin"] == queries.MISSPELT_WEIGHT
+    assert search.search("page margnis", "en")[0].id == "layout"
+    # "marg" is a word being typed ("margins"): it is left to completions.
+    assert not queries.is_misspelt("marg", lexicon)
+    # An unknown finished word that begins an article word ("numbe", of
+    # "number") may be a form the articles lack: its correction counts less.
+    assert body_boosts("page numbe ")["number"] == queries.CORRECTION_WEIGHT
+    search.close()
+
+
 def test_missing_translation_is_found_in_the_default_locale(demo_search):
     hits = demo_search.search("API", "it", 5)
     fallback = [h for h in hits if h.id == "api-keys"]
