@@ -59,6 +59,8 @@ def main(argv=None):
     print(report.grid("mrr"))
     print()
     print(report.grid("recall"))
+    print()
+    print(report.margins("mrr"))
     for judgement, ids in report.misses[: args.misses]:
         print(f"  {judgement.locale} {judgement.kind:<9} {judgement.query!r} -> {judgement.expected}: {', '.join(ids) or 'nothing'}")
     for judgement, ids, better in report.losses[: args.losses]:

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 from whoosh import fields, index, qparser
 from whoosh.analysis import CharsetFilter, LanguageAnalyzer, StandardAnalyzer
 from whoosh.support.charset import accent_map
@@ -37,6 +38,8 @@ from .service import SearchIndex
 
 COLUMNS = ("locale", "kind", "split", "expected", "query")
 CUTOFF = 5
+# Resamples of the paired bootstrap that says whether a lead is more than noise.
+BOOTSTRAP_RESAMPLES = 4000
 
 
 class QueryFileError(ValueError):
@@ -181,6 +184,30 @@ class Scores:
     def recall(self) -> float:
         return statistics.fmean(rr > 0 for rr in self.reciprocal_ranks) if self.reciprocal_ranks else 0.0
 
+    def per_query(self, metric: str) -> np.ndarray:
+        """Each query's reciprocal rank (``mrr``) or whether it was found (``recall``)."""
+        values = np.asarray(self.reciprocal_ranks, dtype=float)
+        return values if metric == "mrr" else (values > 0).astype(float)
+
+
+def paired_interval(
+    ours: np.ndarray, theirs: np.ndarray, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = 0
+) -> tuple[float, float, float]:
+    """The mean of ``ours - theirs`` over the same queries, with its 95 % interval
+    (paired bootstrap: the queries are resampled, both systems' answers kept together).
+
+    >>> paired_interval(np.array([1.0, 1.0, 1.0, 0.5]), np.array([0.5, 0.5, 1.0, 0.5]))[0]
+    0.25
+    >>> low, high = paired_interval(np.array([1.0] * 40), np.array([0.0] * 40))[1:]
+    >>> low == high == 1.0
+    True
+    """
+    differences = ours - theirs
+    samples = np.random.default_rng(seed).integers(0, len(differences), size=(resamples, len(differences)))
+    means = differences[samples].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(differences.mean()), float(low), float(high)
+
 
 GROUP_ORDER = ("all", "locale", "kind", "locale×kind")
 
@@ -235,6 +262,37 @@ class Report:
                 cells.append(f"**{text}**" if values[0] > max(values[1:], default=-1) else text)
             lines.append(f"| {locale} | " + " | ".join(cells) + " |")
         return "\n".join(lines)
+
+    def margins(self, metric: str = "mrr") -> str:
+        """A Markdown table locale × kind of kb's lead over the best peer of each cell.
+
+        Each cell is the difference with its 95 % interval (paired bootstrap
+        over the cell's queries) and a verdict: ahead or behind when the whole
+        interval is on one side of zero, level when it spans it. Small cells
+        (15 questions) need large leads to be more than noise.
+        """
+        kinds = sorted({name.split("/")[1] for (_, dim, name) in self.scores if dim == "locale×kind"})
+        locales = sorted({name.split("/")[0] for (_, dim, name) in self.scores if dim == "locale×kind"})
+        peers = self.systems[1:]
+        lines = [f"| {metric}: kb − best peer (95 % interval) | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+        verdicts = defaultdict(int)
+        for locale in locales + ["all"]:
+            cells = []
+            for kind in kinds:
+                key = ("kind", kind) if locale == "all" else ("locale×kind", f"{locale}/{kind}")
+                ours = self.scores.get(("kb", *key))
+                if ours is None or not peers:
+                    cells.append("")
+                    continue
+                best = max(peers, key=lambda peer: getattr(self.scores[(peer, *key)], metric))
+                mean, low, high = paired_interval(ours.per_query(metric), self.scores[(best, *key)].per_query(metric))
+                verdict = "ahead" if low > 0 else "behind" if high < 0 else "level"
+                if locale != "all":
+                    verdicts[verdict] += 1
+                cells.append(f"{verdict} {mean:+.3f} ({low:+.3f} … {high:+.3f}) vs {best}")
+            lines.append(f"| {locale} | " + " | ".join(cells) + " |")
+        summary = ", ".join(f"{verdicts[v]} {v}" for v in ("ahead", "level", "behind"))
+        return "\n".join(lines) + f"\n\nlocale × kind cells: {summary}"
 
 
 def evaluate(

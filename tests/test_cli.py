@@ -87,6 +87,9 @@ def test_eval_prints_tuned_and_baseline_figures(runner, tmp_path):
     # Locale × kind, each cell "kb / whoosh", bold where kb is ahead.
     assert "| mrr (kb / whoosh) | partial | typo |" in grid
     assert "| en |  | **1.00 / 0.00** |" in grid
+    # And kb's lead over the best peer in each cell, with its interval.
+    assert "| mrr: kb − best peer (95 % interval) | partial | typo |" in grid
+    assert "locale × kind cells:" in grid
 
 
 def test_eval_names_the_bad_line_of_a_query_file(runner, tmp_path):
