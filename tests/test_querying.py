@@ -37,6 +37,17 @@ HOSTILE = [
 ]
 
 
+
+def index_of(tmp_path, locale: str, articles: dict[str, tuple[str, str]]):
+    """An index of ``articles`` (id -> (title, text)) in one locale, built in ``tmp_path``."""
+    folder = tmp_path / "articles" / locale
+    folder.mkdir(parents=True)
+    for article_id, (title, text) in articles.items():
+        (folder / f"{article_id}.md").write_text(f"---\nid: {article_id}\ntitle: {title}\n---\n{text}\n", encoding="utf-8")
+    build_index(load_articles(tmp_path / "articles", (locale,), locale), tmp_path / "index", (locale,))
+    return tmp_path / "index"
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_any_text_gives_a_sensible_answer(demo_search, text, locale):
@@ -62,16 +73,11 @@ def test_the_word_being_typed_matches_as_a_prefix(demo_search):
 def test_a_word_being_typed_is_completed_from_the_article_text(tmp_path):
     # Beginnings are indexed for titles, headings and tags; in the text the
     # word being typed is completed with the articles' own words.
-    root = tmp_path / "articles"
-    (root / "es").mkdir(parents=True)
-    (root / "es" / "bateria.md").write_text(
-        "---\nid: bateria\ntitle: Batería del portátil\n---\nNo deje que se descargue del todo.\n", encoding="utf-8"
-    )
-    (root / "es" / "teclado.md").write_text(
-        "---\nid: teclado\ntitle: Batería del teclado\n---\nEl teclado inalámbrico gasta batería.\n", encoding="utf-8"
-    )
-    build_index(load_articles(root, ("es",), "es"), tmp_path / "index", ("es",))
-    search = SearchIndex(tmp_path / "index", ("es",), "es")
+    index = index_of(tmp_path, "es", {
+        "bateria": ("Batería del portátil", "No deje que se descargue del todo."),
+        "teclado": ("Batería del teclado", "El teclado inalámbrico gasta batería."),
+    })
+    search = SearchIndex(index, ("es",), "es")
     assert [h.id for h in search.search("que la batería se descar", "es")][0] == "bateria"
     # A beginning that is a word of the articles already is not completed.
     with search._lock:
@@ -84,19 +90,10 @@ def test_a_word_being_typed_is_completed_from_the_article_text(tmp_path):
 def marks_index(tmp_path):
     """Two articles on formatting marks: one says "paragraph marks", the other
     says "paragraph" more often but never next to "marks"."""
-    root = tmp_path / "articles"
-    (root / "en").mkdir(parents=True)
-    (root / "en" / "styles.md").write_text(
-        "---\nid: styles\ntitle: Formatting marks\n---\n"
-        "A paragraph holds text. A long paragraph ends with a style. Hidden marks show where.\n",
-        encoding="utf-8",
-    )
-    (root / "en" / "marks.md").write_text(
-        "---\nid: marks\ntitle: Formatting marks\n---\nHidden paragraph marks show where it ends and what its style is.\n",
-        encoding="utf-8",
-    )
-    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
-    return tmp_path / "index"
+    return index_of(tmp_path, "en", {
+        "styles": ("Formatting marks", "A paragraph holds text. A long paragraph ends with a style. Hidden marks show where."),
+        "marks": ("Formatting marks", "Hidden paragraph marks show where it ends and what its style is."),
+    })
 
 
 def test_a_word_being_typed_is_paired_with_the_word_before_it(marks_index, monkeypatch):
@@ -132,16 +129,11 @@ def test_a_misspelt_word_is_paired_in_its_corrections_place(marks_index):
 
 
 def test_a_word_no_article_word_begins_with_is_corrected_even_while_typed(tmp_path):
-    root = tmp_path / "articles"
-    (root / "en").mkdir(parents=True)
-    (root / "en" / "layout.md").write_text(
-        "---\nid: layout\ntitle: Page layout\n---\nSet the margins of a page.\n", encoding="utf-8"
-    )
-    (root / "en" / "numbers.md").write_text(
-        "---\nid: numbers\ntitle: Page numbers\n---\nNumber each page, or every other page.\n", encoding="utf-8"
-    )
-    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
-    search = SearchIndex(tmp_path / "index", ("en",), "en")
+    index = index_of(tmp_path, "en", {
+        "layout": ("Page layout", "Set the margins of a page."),
+        "numbers": ("Page numbers", "Number each page, or every other page."),
+    })
+    search = SearchIndex(index, ("en",), "en")
     with search._lock:
         lexicon = search.current().lexicon("en")
 
@@ -184,13 +176,8 @@ def test_unknown_locale_is_refused(demo_search):
 
 
 def test_snippets_are_escaped_apart_from_marks(tmp_path):
-    root = tmp_path / "articles"
-    (root / "en").mkdir(parents=True)
-    (root / "en" / "x.md").write_text(
-        "---\nid: x\ntitle: Tags\n---\nType `<img src=x onerror=alert(1)>` in the template & save.\n", encoding="utf-8"
-    )
-    build_index(load_articles(root, ("en",), "en"), tmp_path / "index", ("en",))
-    (hit,) = SearchIndex(tmp_path / "index", ("en",), "en").search("template onerror", "en")
+    index = index_of(tmp_path, "en", {"x": ("Tags", "Type `<img src=x onerror=alert(1)>` in the template & save.")})
+    (hit,) = SearchIndex(index, ("en",), "en").search("template onerror", "en")
     assert "<img" not in hit.snippet
     assert "&lt;img src=x <mark>onerror</mark>=alert(1)&gt;" in hit.snippet
     assert "<mark>template</mark> &amp; save" in hit.snippet
