@@ -37,7 +37,6 @@ HOSTILE = [
 ]
 
 
-
 def index_of(tmp_path, locale: str, articles: dict[str, tuple[str, str]]):
     """An index of ``articles`` (id -> (title, text)) in one locale, built in ``tmp_path``."""
     folder = tmp_path / "articles" / locale
