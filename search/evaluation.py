@@ -295,6 +295,31 @@ class Report:
         return "\n".join(lines) + f"\n\nlocale × kind cells: {summary}"
 
 
+def pooled(reports: Sequence[Report]) -> Report:
+    """The reports of several corpora as one: each group's queries of every
+    corpus together, each system's in the same order, so the pairs of the
+    bootstrap stay pairs. The systems are those every report has.
+
+    >>> one = Report({("kb", "all", "all"): Scores([1.0], [0.1]), ("whoosh", "all", "all"): Scores([0.5], [0.1])}, [], 1)
+    >>> pooled([one, one]).scores[("kb", "all", "all")].reciprocal_ranks
+    [1.0, 1.0]
+    """
+    systems = tuple(s for s in reports[0].systems if all(s in r.systems for r in reports))
+    scores: dict[tuple[str, str, str], Scores] = defaultdict(Scores)
+    for report in reports:
+        for (system, dimension, group), found in report.scores.items():
+            if system in systems:
+                scores[(system, dimension, group)].reciprocal_ranks.extend(found.reciprocal_ranks)
+                scores[(system, dimension, group)].seconds.extend(found.seconds)
+    return Report(
+        dict(scores),
+        [m for r in reports for m in r.misses],
+        sum(r.count for r in reports),
+        systems,
+        [loss for r in reports for loss in r.losses],
+    )
+
+
 def evaluate(
     articles: ArticleSet,
     locales: Sequence[str],
