@@ -273,14 +273,14 @@ class Report:
         """
         kinds = sorted({name.split("/")[1] for (_, dim, name) in self.scores if dim == "locale×kind"})
         locales = sorted({name.split("/")[0] for (_, dim, name) in self.scores if dim == "locale×kind"})
-        peers = self.systems[1:]
-        lines = [f"| {metric}: kb − best peer (95 % interval) | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+        ours_name, peers = self.systems[0], self.systems[1:]
+        lines = [f"| {metric}: {ours_name} − best peer (95 % interval) | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
         verdicts = defaultdict(int)
         for locale in locales + ["all"]:
             cells = []
             for kind in kinds:
                 key = ("kind", kind) if locale == "all" else ("locale×kind", f"{locale}/{kind}")
-                ours = self.scores.get(("kb", *key))
+                ours = self.scores.get((ours_name, *key))
                 if ours is None or not peers:
                     cells.append("")
                     continue
