@@ -212,6 +212,8 @@ def template_globals():
         "category_icon": category_icon,
         "hreflang": lambda code: hreflangs(code, current_app.extensions["kb.variants"])[0],
         "language_name": language_name,
+        # For static/combobox.js: the badge of a suggestion in another language.
+        "language_names": {code: language_name(code) for code in current_app.config["LOCALES"]},
         "language_in_page_language": language_in_page_language,
         "locales": current_app.config["LOCALES"],
         "default_locale": current_app.config["DEFAULT_LOCALE"],

@@ -51,6 +51,22 @@ def test_the_home_page_suggests_articles_as_you_type(sized_page, locale):
     expect(page.locator("article h1")).to_be_visible()
 
 
+def test_a_suggestion_in_another_language_says_which(page):
+    # The demo has no German "Closing your Plumora account": its English
+    # version stands in, marked as English, as on the search results page.
+    page.goto("/de/")
+    field = page.locator("#search-q")
+    with page.expect_response(lambda r: "/api/suggest?" in r.url and r.url.endswith("q=" + quote("Konto löschen", safe=""))):
+        field.press_sequentially("Konto löschen", delay=30)
+    stand_in = page.locator("#search-suggestions [role=option][lang=en]")
+    expect(stand_in).to_have_count(1)
+    expect(stand_in).to_contain_text("Closing your Plumora account")
+    expect(stand_in.locator(".badge")).to_have_text("English")
+    # The German suggestions carry no badge.
+    expect(page.locator("#search-suggestions [role=option]:not([lang]) .badge")).to_have_count(0)
+    assert page.locator("#search-suggestions [role=option]:not([lang])").count() >= 1
+
+
 def _prose_of(page) -> list[str]:
     return [" ".join(t.split()) for t in page.locator(".article-body p, .article-body li").all_inner_texts()]
 

@@ -21,6 +21,7 @@
     var prefix = box.dataset.optionPrefix;
     // The contact page keeps its suggestions in the page; elsewhere they pop up.
     var inline = box.dataset.inline === "true";
+    var languageNames = JSON.parse(box.dataset.languageNames || "{}");
     var timer = null;
     var controller = null;
     var sequence = 0; // number of the newest request; older answers are dropped
@@ -76,7 +77,15 @@
         option.setAttribute("aria-selected", "false");
         option.dataset.href = articleUrl(result.id);
         option.textContent = result.title; // text only: never the snippet's HTML
-        if (result.locale !== box.dataset.lang) option.lang = result.locale;
+        if (result.locale !== box.dataset.lang) {
+          // A stand-in for an article missing in the page's language says
+          // which language it is in, as the search results page does.
+          option.lang = result.locale;
+          var badge = document.createElement("span");
+          badge.className = "badge";
+          badge.textContent = languageNames[result.locale] || result.locale;
+          option.append(" ", badge);
+        }
         option.addEventListener("mousedown", function (event) {
           event.preventDefault(); // keep focus in the field
         });
