@@ -297,7 +297,8 @@ def bigram_clauses(user_query: UserQuery, locale: str, lexicon: Lexicon | None =
     endings = lexicon.words.completions(partial, PARTIAL_BIGRAM_COMPLETIONS) if partial else []
     best_of({b: BIGRAM_WEIGHT for b in completed_bigrams(user_query.words, endings, locale)})
     for i, word in enumerate(words):
-        if (partial and i == len(words) - 1 and endings) or lexicon.knows(word, locale):
+        # A word being typed that some article word begins with is left to its completions.
+        if lexicon.knows(word, locale) or (partial and i == len(words) - 1 and not is_misspelt(word, lexicon)):
             continue
         corrected: dict[str, float] = {}
         for correction in lexicon.words.corrections(word):
@@ -382,7 +383,7 @@ def is_misspelt(word: str, lexicon: Lexicon) -> bool:
     Such a word is no form the articles lack and no word cut short: it is
     taken for a misspelling of the words its corrections are.
     """
-    return word not in lexicon.words and not lexicon.words.completions(word, 1)
+    return word not in lexicon.words and not lexicon.words.has_completions(word)
 
 
 def correction_weight(word: str, lexicon: Lexicon) -> float:

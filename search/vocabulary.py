@@ -86,6 +86,16 @@ class Vocabulary:
             for length in range(len(word) - edits, len(word) + edits + 1):
                 yield from self._buckets.get((first, length), ())
 
+    def has_completions(self, beginning: str) -> bool:
+        """True when some word starts with ``beginning`` and is longer.
+
+        >>> v = Vocabulary({"print": 5, "printer": 9})
+        >>> v.has_completions("prin"), v.has_completions("printer"), v.has_completions("prn")
+        (True, False, False)
+        """
+        start = bisect.bisect_right(self._sorted, beginning)
+        return start < len(self._sorted) and self._sorted[start].startswith(beginning)
+
     def completions(self, beginning: str, limit: int) -> list[str]:
         """The ``limit`` most common words that start with ``beginning`` and are longer.
 
