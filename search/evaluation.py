@@ -244,15 +244,24 @@ class Report:
             )
         return "\n".join(lines)
 
+    def _axes(self) -> tuple[list[str], list[str]]:
+        """The kinds and the locales of the locale × kind tables."""
+        cells = [name.split("/") for (_, dim, name) in self.scores if dim == "locale×kind"]
+        return sorted({kind for _, kind in cells}), sorted({locale for locale, _ in cells})
+
+    @staticmethod
+    def _cell(locale: str, kind: str) -> tuple[str, str]:
+        """The group of one cell of a locale × kind table (locale "all": the kind in every locale)."""
+        return ("kind", kind) if locale == "all" else ("locale×kind", f"{locale}/{kind}")
+
     def grid(self, metric: str = "mrr") -> str:
         """A Markdown table locale × kind, each cell "kb / peer / peer...", best peer marked."""
-        kinds = sorted({name.split("/")[1] for (_, dim, name) in self.scores if dim == "locale×kind"})
-        locales = sorted({name.split("/")[0] for (_, dim, name) in self.scores if dim == "locale×kind"})
+        kinds, locales = self._axes()
         lines = [f"| {metric} ({' / '.join(self.systems)}) | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
         for locale in locales + ["all"]:
             cells = []
             for kind in kinds:
-                key = ("kind", kind) if locale == "all" else ("locale×kind", f"{locale}/{kind}")
+                key = self._cell(locale, kind)
                 row = [self.scores.get((system, *key)) for system in self.systems]
                 if row[0] is None:
                     cells.append("")
@@ -271,15 +280,14 @@ class Report:
         interval is on one side of zero, level when it spans it. Small cells
         (15 questions) need large leads to be more than noise.
         """
-        kinds = sorted({name.split("/")[1] for (_, dim, name) in self.scores if dim == "locale×kind"})
-        locales = sorted({name.split("/")[0] for (_, dim, name) in self.scores if dim == "locale×kind"})
+        kinds, locales = self._axes()
         ours_name, peers = self.systems[0], self.systems[1:]
         lines = [f"| {metric}: {ours_name} − best peer (95 % interval) | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
         verdicts = defaultdict(int)
         for locale in locales + ["all"]:
             cells = []
             for kind in kinds:
-                key = ("kind", kind) if locale == "all" else ("locale×kind", f"{locale}/{kind}")
+                key = self._cell(locale, kind)
                 ours = self.scores.get((ours_name, *key))
                 if ours is None or not peers:
                     cells.append("")
